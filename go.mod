@@ -1,0 +1,3 @@
+module sipgate-account
+
+go 1.25

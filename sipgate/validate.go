@@ -1,0 +1,108 @@
+package sipgate
+
+import (
+	"encoding/base64"
+	"net"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// DefaultBaseURL is the sipgate REST API that calls go to unless told otherwise.
+const DefaultBaseURL = "https://api.sipgate.com/v2"
+
+// MaxCredentialBytes bounds user and password (UTF-8 bytes). The API has no
+// use for longer values, and the bound keeps a careless caller from building
+// a header that proxies would reject anyway.
+const MaxCredentialBytes = 4096
+
+// ValidateCredentials applies the input rules of the contract to a Basic
+// user and password. It is called before anything is sent.
+func ValidateCredentials(user, pass string) error {
+	if err := validateCredential("user", user); err != nil {
+		return err
+	}
+	if strings.Contains(user, ":") {
+		// RFC 7617: the user-id ends at the first colon, so the server would
+		// read a different user and a different password.
+		return invalid(`user must not contain ":" (RFC 7617 splits user and password at the first colon; a password may contain it)`)
+	}
+	return validateCredential("pass", pass)
+}
+
+func validateCredential(name, v string) error {
+	switch {
+	case v == "":
+		return invalid("%s must be a non-empty string", name)
+	case len(v) > MaxCredentialBytes:
+		return invalid("%s is longer than %d bytes in UTF-8", name, MaxCredentialBytes)
+	case !utf8.ValidString(v):
+		return invalid("%s is not valid Unicode text", name)
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c == 0x7f {
+			return invalid("%s contains a control character (U+%04X) at byte %d; only printable characters are allowed", name, c, i)
+		}
+	}
+	return nil
+}
+
+// BasicAuth returns the value of the Authorization header for user and pass:
+// "Basic " and the Base64 of the UTF-8 bytes of user + ":" + pass (RFC 7617).
+// It does not validate; call ValidateCredentials first.
+func BasicAuth(user, pass string) string {
+	raw := make([]byte, 0, len(user)+1+len(pass))
+	raw = append(raw, user...)
+	raw = append(raw, ':')
+	raw = append(raw, pass...)
+	return "Basic " + base64.StdEncoding.EncodeToString(raw)
+}
+
+// ParseBaseURL checks an API base URL against the contract's rule and
+// returns it without its trailing slash. An empty string means the default.
+//
+// Only https is allowed, or http to a loopback host (a local fake API or
+// proxy): anything else would send the credentials in clear text over a
+// network. User info, a query or a fragment are refused, since the
+// credentials belong in the header and the path is built here.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Opaque != "" || u.Host == "" {
+		return nil, invalid("baseURL must be an absolute URL such as %s", DefaultBaseURL)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !IsLoopbackHost(u.Hostname()) {
+			return nil, invalid("baseURL must use https; http is allowed only for loopback hosts (localhost, 127.0.0.0/8, [::1])")
+		}
+	default:
+		return nil, invalid("baseURL must use https (or http for a loopback host), not %q", u.Scheme)
+	}
+	if u.User != nil {
+		return nil, invalid("baseURL must not contain user info: credentials never go into a URL")
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
+		return nil, invalid("baseURL must not contain a query or a fragment")
+	}
+	// One trailing slash is tolerated, not more: "/v2//account" is another path.
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
+	if strings.HasSuffix(u.Path, "/") {
+		return nil, invalid("baseURL must not end with more than one slash")
+	}
+	return u, nil
+}
+
+// IsLoopbackHost reports whether host (without port) names this machine:
+// localhost, 127.0.0.0/8 or ::1.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
