@@ -49,11 +49,17 @@ func NewResult(status int, header http.Header, body []byte, tooLarge bool) *Resu
 			r.Account = json.RawMessage(trimmed)
 			return r
 		}
-		r.Error = &ResultError{CodeBadResponse, statusLine(status) + " arrived, but the body is not the expected JSON object with the account. Check baseURL: it should point at the REST API (" + DefaultBaseURL + ")."}
+		r.Error = BadResponseError(status)
 	default:
 		r.Error = statusError(status, header)
 	}
 	return r
+}
+
+// BadResponseError explains a 2xx response whose body is not a JSON object.
+// Exported for hosts that decode the account themselves and find it unusable.
+func BadResponseError(status int) *ResultError {
+	return &ResultError{CodeBadResponse, statusLine(status) + " arrived, but the body is not the expected JSON object with the account. Check baseURL: it should point at the REST API (" + DefaultBaseURL + ")."}
 }
 
 // statusError explains a non-2xx status. The wording for 401, 404 and 405

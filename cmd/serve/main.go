@@ -1,0 +1,107 @@
+// Command serve serves web/ for development: `make serve` against the real
+// sipgate API, `make demo` (-mock) with the fake API on the same origin.
+//
+//	go run ./cmd/serve [-addr localhost:8080] [-mock] [-dir web]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"sipgate-account/internal/devserver"
+	"sipgate-account/internal/mockapi"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "serve:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx ends. It prints the page's address (and in mock mode
+// the demo credentials) once the listener is open.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
+	flags.SetOutput(stdout)
+	addr := flags.String("addr", "localhost:8080", "address to listen on")
+	mock := flags.Bool("mock", false, "serve the fake sipgate API on the same origin (demo mode)")
+	dir := flags.String("dir", "web", "the web root to serve")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", flags.Args())
+	}
+	if _, err := os.Stat(filepath.Join(*dir, devserver.WasmFile)); err != nil {
+		return fmt.Errorf("%s is missing: run `make build` first", filepath.Join(*dir, devserver.WasmFile))
+	}
+	handler, err := devserver.New(devserver.Config{Dir: *dir, Mock: *mock})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		// No WriteTimeout: the fake API's slow scenarios stream for a while.
+	}
+
+	url := "http://" + displayAddr(*addr, ln.Addr())
+	fmt.Fprintf(stdout, "Serving %s on %s\n", *dir, url)
+	if *mock {
+		fmt.Fprintf(stdout, "Demo mode: the fake sipgate API answers at %s/v2 on the same origin.\n", url)
+		fmt.Fprintf(stdout, "  Log in with   %s / %s\n", mockapi.DemoUser, mockapi.DemoPassword)
+		fmt.Fprintf(stdout, "  or the token  %s / %s\n", mockapi.DemoTokenID, mockapi.DemoToken)
+		fmt.Fprintf(stdout, "  Other answers: set Advanced > API base URL to %s/scenario/NAME/v2 (NAME: status-401, status-429, hang, ...)\n", url)
+	} else {
+		fmt.Fprintln(stdout, "The page calls the real sipgate API (https://api.sipgate.com/v2).")
+	}
+	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+// displayAddr keeps the host name the user asked for (localhost reads
+// better than 127.0.0.1) with the port actually bound (for -addr :0).
+func displayAddr(asked string, bound net.Addr) string {
+	host, _, err := net.SplitHostPort(asked)
+	_, port, err2 := net.SplitHostPort(bound.String())
+	if err != nil || err2 != nil {
+		return bound.String()
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

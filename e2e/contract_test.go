@@ -1,0 +1,287 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"sipgate-account/internal/mockapi"
+)
+
+// The module's contract (README "JavaScript API"), checked call by call in
+// Chromium against the fake API.
+
+// demoArgs are good credentials for the fake API on the page's origin.
+var demoArgs = js(mockapi.DemoUser) + ", " + js(mockapi.DemoPassword) + `, {baseURL: "ORIGIN/v2"}`
+
+// wantAlive checks that a good call still works: the module survived
+// whatever the test did before.
+func wantAlive(t *testing.T, tab context.Context) {
+	t.Helper()
+	out := call(t, tab, demoArgs)
+	if out.Resolved == nil || !out.Resolved.OK {
+		t.Fatalf("a good call after the test failed: %+v %+v", out.Resolved, out.Rejected)
+	}
+}
+
+func wantRejected(t *testing.T, out outcome, code string, says ...string) {
+	t.Helper()
+	r := out.Rejected
+	if r == nil {
+		t.Errorf("resolved with %+v, want rejection %s", out.Resolved, code)
+		return
+	}
+	if !r.IsError || r.Name != "SipgateError" || r.Code != code {
+		t.Errorf("rejected with %+v, want an Error named SipgateError with code %s", r, code)
+	}
+	for _, s := range says {
+		if !strings.Contains(r.Message, s) {
+			t.Errorf("%s message %q does not say %q", code, r.Message, s)
+		}
+	}
+}
+
+func TestWasmExecMatchesCompiler(t *testing.T) {
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(webDir, "wasm_exec.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Fatal("web/wasm_exec.js differs from $(go env GOROOT)/lib/wasm/wasm_exec.js: run `make build` to copy the one that matches the compiler")
+	}
+}
+
+func TestSuccessResultShape(t *testing.T) {
+	tab, _ := openPage(t)
+	out := call(t, tab, demoArgs)
+	r := out.Resolved
+	if r == nil {
+		t.Fatalf("rejected: %+v", out.Rejected)
+	}
+	if !r.OK || r.Status != 200 || r.StatusText != "OK" || r.Body != mockapi.DemoAccount || r.Error != nil {
+		t.Errorf("result = %+v", r)
+	}
+	var account map[string]any
+	if err := json.Unmarshal(r.Account, &account); err != nil {
+		t.Fatalf("account %s: %v", r.Account, err)
+	}
+	var want map[string]any
+	json.Unmarshal([]byte(mockapi.DemoAccount), &want)
+	for k, v := range want {
+		if account[k] != v {
+			t.Errorf("account.%s = %v, want %v", k, account[k], v)
+		}
+	}
+	wantKeys := []string{"ok", "status", "statusText", "body", "account", "error"}
+	for _, k := range wantKeys {
+		if !slices.Contains(r.Keys, k) {
+			t.Errorf("result has no key %q (keys %v)", k, r.Keys)
+		}
+	}
+	// The personal access token goes through the same call.
+	out = call(t, tab, js(mockapi.DemoTokenID)+", "+js(mockapi.DemoToken)+`, {baseURL: "ORIGIN/v2/"}`)
+	if out.Resolved == nil || !out.Resolved.OK {
+		t.Errorf("token login: %+v %+v", out.Resolved, out.Rejected)
+	}
+}
+
+func TestHeaderVectorsArriveByteExact(t *testing.T) {
+	tab, _ := openPage(t)
+	vectors := []struct{ user, pass, header string }{
+		{"John", "topsecret", "Basic Sm9objp0b3BzZWNyZXQ="},
+		{"Aladdin", "open sesame", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="},
+		{"test", "123£", "Basic dGVzdDoxMjPCow=="},
+		{"user", "pa:ss", "Basic dXNlcjpwYTpzcw=="},
+	}
+	// A cookie on the page's origin must not travel with the call.
+	if _, err := runJS(tab, `document.cookie = "session=page-cookie; path=/"`); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vectors {
+		out := call(t, tab, js(v.user)+", "+js(v.pass)+`, {baseURL: "ORIGIN/scenario/echo/v2"}`)
+		if out.Resolved == nil || !out.Resolved.OK {
+			t.Fatalf("%s: %+v %+v", v.user, out.Resolved, out.Rejected)
+		}
+		var echo struct{ Authorization, Accept, Cookie, Method string }
+		json.Unmarshal(out.Resolved.Account, &echo)
+		if echo.Authorization != v.header {
+			t.Errorf("%q/%q: server got Authorization %q, want %q", v.user, v.pass, echo.Authorization, v.header)
+		}
+		if echo.Accept != "application/json" || echo.Method != "GET" || echo.Cookie != "" {
+			t.Errorf("%q: server got %+v, want Accept application/json, GET, no cookie", v.user, echo)
+		}
+	}
+}
+
+func TestStatusCodes(t *testing.T) {
+	tab, _ := openPage(t)
+	user, pass := js(mockapi.DemoUser), js(mockapi.DemoPassword)
+	cases := []struct {
+		name, base string
+		status     int
+		code       string
+		says       string
+	}{
+		{"wrong password", "ORIGIN/v2", 401, "UNAUTHORIZED", "username and/or password are wrong"},
+		{"forbidden", "ORIGIN/scenario/status-403/v2", 403, "FORBIDDEN", "lack permission for this endpoint"},
+		{"wrong endpoint", "ORIGIN/v1", 404, "NOT_FOUND", "wrong REST API endpoint (check baseURL"},
+		{"wrong method", "ORIGIN/scenario/status-405/v2", 405, "METHOD_NOT_ALLOWED", "wrong request method"},
+		{"rate limited", "ORIGIN/scenario/status-429/v2", 429, "RATE_LIMITED", "try again in 30 seconds (Retry-After: 30)"},
+		{"server error page", "ORIGIN/scenario/html-500/v2", 500, "SERVER_ERROR", "the API failed"},
+		{"unavailable", "ORIGIN/scenario/status-503/v2", 503, "SERVER_ERROR", "the API failed"},
+		{"other status", "ORIGIN/scenario/status-418/v2", 418, "HTTP_ERROR", "418"},
+		{"HTML instead of JSON", "ORIGIN/scenario/not-json/v2", 200, "BAD_RESPONSE", "not the expected JSON"},
+		{"JSON array", "ORIGIN/scenario/array/v2", 200, "BAD_RESPONSE", "not the expected JSON"},
+		{"body over 1 MiB", "ORIGIN/scenario/too-large/v2", 200, "RESPONSE_TOO_LARGE", "1 MiB"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			pw := pass
+			if c.name == "wrong password" {
+				pw = js("wrong")
+			}
+			out := call(t, tab, user+", "+pw+`, {baseURL: "`+c.base+`"}`)
+			r := out.Resolved
+			if r == nil {
+				t.Fatalf("rejected: %+v", out.Rejected)
+			}
+			if r.OK || r.Status != c.status || r.Error == nil || r.Error.Code != c.code || string(r.Account) != "null" {
+				t.Fatalf("got ok=%v status=%d error=%+v account=%s, want status %d code %s", r.OK, r.Status, r.Error, r.Account, c.status, c.code)
+			}
+			if !strings.Contains(r.Error.Message, c.says) {
+				t.Errorf("message %q does not say %q", r.Error.Message, c.says)
+			}
+			if c.code == "RESPONSE_TOO_LARGE" && len(r.Body) != 1<<20 {
+				t.Errorf("kept %d body bytes, want 1 MiB", len(r.Body))
+			}
+		})
+	}
+	wantAlive(t, tab)
+}
+
+func TestNetworkTimeoutAbort(t *testing.T) {
+	tab, _ := openPage(t)
+	creds := js(mockapi.DemoUser) + ", " + js(mockapi.DemoPassword)
+	t.Run("connection refused", func(t *testing.T) {
+		wantRejected(t, call(t, tab, creds+`, {baseURL: "`+closedOrigin+`/v2"}`), "NETWORK", "offline", "baseURL", "CORS")
+	})
+	t.Run("no CORS headers on another origin", func(t *testing.T) {
+		wantRejected(t, call(t, tab, creds+`, {baseURL: "`+otherOrigin+`/scenario/no-cors/v2"}`), "NETWORK", "CORS")
+	})
+	t.Run("CORS allowed on another origin", func(t *testing.T) {
+		out := call(t, tab, creds+`, {baseURL: "`+otherOrigin+`/v2"}`)
+		if out.Resolved == nil || !out.Resolved.OK {
+			t.Fatalf("%+v %+v", out.Resolved, out.Rejected)
+		}
+	})
+	t.Run("redirect is not followed", func(t *testing.T) {
+		wantRejected(t, call(t, tab, creds+`, {baseURL: "ORIGIN/scenario/redirect/v2"}`), "NETWORK")
+	})
+	t.Run("no answer", func(t *testing.T) {
+		wantRejected(t, call(t, tab, creds+`, {baseURL: "ORIGIN/scenario/hang/v2", timeoutMs: 300}`), "TIMEOUT", "timeoutMs")
+	})
+	t.Run("body slower than the timeout", func(t *testing.T) {
+		wantRejected(t, call(t, tab, creds+`, {baseURL: "ORIGIN/scenario/trickle/v2", timeoutMs: 600}`), "TIMEOUT")
+	})
+	t.Run("aborted while waiting", func(t *testing.T) {
+		wantRejected(t, call(t, tab, creds+`, (() => {
+			const c = new AbortController();
+			setTimeout(() => c.abort(), 200);
+			return {baseURL: "ORIGIN/scenario/hang/v2", signal: c.signal};
+		})()`), "ABORTED")
+	})
+	t.Run("aborted while reading the body", func(t *testing.T) {
+		wantRejected(t, call(t, tab, creds+`, (() => {
+			const c = new AbortController();
+			setTimeout(() => c.abort(), 500);
+			return {baseURL: "ORIGIN/scenario/trickle/v2", signal: c.signal};
+		})()`), "ABORTED")
+	})
+	t.Run("aborted before the call", func(t *testing.T) {
+		before := apiRequests.Load()
+		wantRejected(t, call(t, tab, creds+`, {baseURL: "ORIGIN/v2", signal: AbortSignal.abort()}`), "ABORTED")
+		if n := apiRequests.Load() - before; n != 0 {
+			t.Errorf("%d requests were sent after the abort", n)
+		}
+	})
+	wantAlive(t, tab)
+}
+
+func TestInputRules(t *testing.T) {
+	tab, _ := openPage(t)
+	ok := js(mockapi.DemoPassword)
+	cases := []struct{ name, args, says string }{
+		{"no arguments", ``, "user must be a non-empty string"},
+		{"user undefined", `undefined, ` + ok, "user must be a non-empty string"},
+		{"user null", `null, ` + ok, "user must be a non-empty string"},
+		{"user number", `42, ` + ok, "user must be a non-empty string"},
+		{"user String object", `new String("u"), ` + ok, "user must be a non-empty string"},
+		{"pass missing", `"u"`, "pass must be a non-empty string"},
+		{"pass number", `"u", 1234`, "pass must be a non-empty string"},
+		{"user empty", `"", ` + ok, "user must be a non-empty string"},
+		{"pass empty", `"u", ""`, "pass must be a non-empty string"},
+		{"colon in user", `"a:b", ` + ok, `must not contain ":"`},
+		{"NUL in user", `"a\u0000b", ` + ok, "control character (U+0000)"},
+		{"LF in pass", `"u", "p\n"`, "control character (U+000A)"},
+		{"CR in pass", `"u", "p\r"`, "control character (U+000D)"},
+		{"U+001F in pass", `"u", "p\u001f"`, "control character (U+001F)"},
+		{"DEL in user", `"u\u007f", ` + ok, "control character (U+007F)"},
+		{"user over 4096 bytes", `"a".repeat(4097), ` + ok, "longer than 4096 bytes"},
+		{"pass over 4096 UTF-8 bytes, 1366 UTF-16 units", `"u", "€".repeat(1366)`, "longer than 4096 bytes"},
+		{"lone surrogate", `"u", "p\ud800"`, "lone UTF-16 surrogate"},
+		{"options a string", `"u", ` + ok + `, "https://api.sipgate.com/v2"`, "options must be an object"},
+		{"options a number", `"u", ` + ok + `, 5`, "options must be an object"},
+		{"baseURL empty", `"u", ` + ok + `, {baseURL: ""}`, "baseURL must not be empty"},
+		{"baseURL a number", `"u", ` + ok + `, {baseURL: 5}`, "baseURL must be a string"},
+		{"baseURL null", `"u", ` + ok + `, {baseURL: null}`, "baseURL must be a string"},
+		{"baseURL relative", `"u", ` + ok + `, {baseURL: "/v2"}`, "absolute URL"},
+		{"baseURL http to another host", `"u", ` + ok + `, {baseURL: "http://api.sipgate.com/v2"}`, "must use https"},
+		{"baseURL ftp", `"u", ` + ok + `, {baseURL: "ftp://localhost/v2"}`, "must use https"},
+		{"baseURL with credentials", `"u", ` + ok + `, {baseURL: "https://u:p@api.sipgate.com/v2"}`, "user info"},
+		{"baseURL with two trailing slashes", `"u", ` + ok + `, {baseURL: "https://api.sipgate.com/v2//"}`, "more than one slash"},
+		{"timeoutMs zero", `"u", ` + ok + `, {timeoutMs: 0}`, "timeoutMs must be a number > 0"},
+		{"timeoutMs negative", `"u", ` + ok + `, {timeoutMs: -5}`, "timeoutMs must be a number > 0"},
+		{"timeoutMs NaN", `"u", ` + ok + `, {timeoutMs: NaN}`, "timeoutMs must be a number > 0"},
+		{"timeoutMs a string", `"u", ` + ok + `, {timeoutMs: "100"}`, "timeoutMs must be a number > 0"},
+		{"signal not an AbortSignal", `"u", ` + ok + `, {signal: {aborted: true}}`, "signal must be an AbortSignal"},
+		{"signal null", `"u", ` + ok + `, {signal: null}`, "signal must be an AbortSignal"},
+		{"a getter that throws", `"u", ` + ok + `, {get baseURL() { throw new Error("boom"); }}`, "boom"},
+	}
+	before := apiRequests.Load()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			wantRejected(t, call(t, tab, c.args), "INVALID_ARGUMENT", c.says)
+		})
+	}
+	if n := apiRequests.Load() - before; n != 0 {
+		t.Errorf("bad input sent %d requests, want none", n)
+	}
+	// Allowed edge cases: defaults for undefined and null options, unknown
+	// keys ignored, a password with ":" and exactly 4096 bytes.
+	for _, args := range []string{
+		js(mockapi.DemoUser) + `, "x:y", undefined`,
+		js(mockapi.DemoUser) + `, "x:y", null`,
+		js(mockapi.DemoUser) + `, "é".repeat(2048), {baseURL: undefined, timeoutMs: undefined, signal: undefined, unknown: 1}`,
+	} {
+		out := call(t, tab, args)
+		// The default baseURL is the real API, unreachable here (and outside
+		// the page's CSP): the input passed, and the call failed on the network.
+		if out.Rejected != nil && out.Rejected.Code == "INVALID_ARGUMENT" {
+			t.Errorf("fetchAccount(%s) refused good input: %s", args, out.Rejected.Message)
+		}
+	}
+	wantAlive(t, tab)
+}

@@ -1,0 +1,242 @@
+// Package e2e runs the real module in real headless Chromium: the built
+// web/sipgate-account.wasm, net/http's Fetch transport, the page in web/,
+// served by the dev server with the fake API, all on 127.0.0.1.
+//
+// Nothing here skips: when the module is not built or Chromium cannot start,
+// the tests fail and say why.
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"sipgate-account/internal/devserver"
+)
+
+// webDir is the real web root, with the module built by `make build`.
+const webDir = "../web"
+
+var (
+	// pageURL is the page on the same origin as the fake API (demo mode).
+	pageURL string
+	// otherOrigin reaches the same server under another origin
+	// (localhost instead of 127.0.0.1), for cross-origin calls.
+	otherOrigin string
+	// closedOrigin is a loopback address where nothing listens.
+	closedOrigin string
+	// apiRequests counts requests that reached the fake API, preflights included.
+	apiRequests atomic.Int64
+	// browser is the context of the one Chromium all tests share; each test
+	// opens its own tab.
+	browser context.Context
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	if _, err := os.Stat(filepath.Join(webDir, devserver.WasmFile)); err != nil {
+		fmt.Fprintf(os.Stderr, "FAIL: %s is not built: run `make build` (make test does)\n", devserver.WasmFile)
+		return 1
+	}
+	var err error
+	if closedOrigin, err = freeLoopbackOrigin(); err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL:", err)
+		return 1
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	otherOrigin = "http://localhost:" + port
+	handler, err := devserver.New(devserver.Config{
+		Dir:            webDir,
+		Mock:           true,
+		ConnectOrigins: []string{otherOrigin, closedOrigin},
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL:", err)
+		return 1
+	}
+	srv.Config.Handler = countAPI(handler)
+	srv.Start()
+	defer srv.Close()
+	pageURL = srv.URL + "/"
+
+	var cancel func()
+	browser, cancel, err = startChromium()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL: headless Chromium cannot run, so the browser tests cannot either:", err)
+		return 1
+	}
+	defer cancel()
+	return m.Run()
+}
+
+// countAPI counts the requests that reach the fake API.
+func countAPI(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v2/") || strings.HasPrefix(r.URL.Path, "/scenario/") {
+			apiRequests.Add(1)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// freeLoopbackOrigin returns an origin on 127.0.0.1 with a port that was
+// free a moment ago and is closed now: a connection there is refused.
+func freeLoopbackOrigin() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return "http://" + ln.Addr().String(), nil
+}
+
+// chromiumPath finds Debian's chromium, or the binary named by $CHROMIUM.
+func chromiumPath() (string, error) {
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("no chromium on PATH: install Debian's chromium package (make test does so as root) or set $CHROMIUM")
+}
+
+func startChromium() (context.Context, func(), error) {
+	path, err := chromiumPath()
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // tests run as root in CI, where the sandbox cannot start
+		chromedp.DisableGPU,
+		// This machine has no network: keep Chromium from trying.
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	cancel := func() { cancelCtx(); cancelAlloc() }
+	if err := chromedp.Do(ctx); err != nil { // starts the browser and its first tab
+		cancel()
+		return nil, nil, err
+	}
+	return ctx, cancel, nil
+}
+
+// console collects what a tab writes to its console.
+type console struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (c *console) add(s string) { c.mu.Lock(); c.lines = append(c.lines, s); c.mu.Unlock() }
+
+func (c *console) text() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return strings.Join(c.lines, "\n")
+}
+
+// openPage opens the page in a new tab and waits until the module is ready.
+func openPage(t *testing.T) (context.Context, *console) {
+	t.Helper()
+	tab, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	log := &console{}
+	messages := chromedp.Console(tab)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			log.add(m.String())
+		}
+	}()
+	ctx, cancelTimeout := context.WithTimeout(tab, 60*time.Second)
+	t.Cleanup(cancelTimeout)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(pageURL),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`)),
+	)
+	if err != nil {
+		t.Fatalf("the page did not get ready: %v\nconsole:\n%s", err, log.text())
+	}
+	return ctx, log
+}
+
+// outcome is how one fetchAccount call settled.
+type outcome struct {
+	Resolved *result    `json:"resolved"`
+	Rejected *rejection `json:"rejected"`
+}
+
+type result struct {
+	OK         bool            `json:"ok"`
+	Status     int             `json:"status"`
+	StatusText string          `json:"statusText"`
+	Body       string          `json:"body"`
+	Account    json.RawMessage `json:"account"`
+	Error      *struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+	// Keys lists the result's own keys, to check its shape.
+	Keys []string `json:"keys"`
+}
+
+type rejection struct {
+	IsError bool   `json:"isError"`
+	Name    string `json:"name"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// call runs `fetchAccount(<args>)` in the tab, where args is JavaScript
+// source, and reports how it settled. ORIGIN in args is the page's origin.
+func call(t *testing.T, tab context.Context, args string) outcome {
+	t.Helper()
+	args = strings.ReplaceAll(args, "ORIGIN", strings.TrimSuffix(pageURL, "/"))
+	script := `(async () => {
+		try {
+			const r = await fetchAccount(` + args + `);
+			return {resolved: Object.assign({keys: Object.keys(r)}, r)};
+		} catch (e) {
+			return {rejected: {isError: e instanceof Error, name: e.name, code: e.code, message: e.message}};
+		}
+	})()`
+	out, err := chromedp.Run(tab, chromedp.Evaluate[outcome](script, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("fetchAccount(%s): %v", args, err)
+	}
+	if (out.Resolved == nil) == (out.Rejected == nil) {
+		t.Fatalf("fetchAccount(%s) settled oddly: %+v", args, out)
+	}
+	return out
+}
+
+// js quotes a Go string as a JavaScript string literal.
+func js(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -1,0 +1,145 @@
+// Package devserver serves web/ for `make demo`, `make serve` and the
+// browser tests, optionally with the fake API on the same origin.
+//
+// It is a small static file server with the few things Go WebAssembly needs
+// from any host (the .wasm as application/wasm) and the headers the page is
+// built to run under (a strict Content-Security-Policy among them).
+package devserver
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"strings"
+
+	"sipgate-account/internal/mockapi"
+	"sipgate-account/sipgate"
+)
+
+// Config says what to serve.
+type Config struct {
+	// Dir is the web root, normally web/.
+	Dir string
+	// Mock serves the fake API at /v2/ and /scenario/ on the same origin and
+	// points the page's default baseURL at it.
+	Mock bool
+	// ConnectOrigins are further origins the page may call (CSP connect-src),
+	// besides its own and the sipgate API's.
+	ConnectOrigins []string
+}
+
+// WasmFile is the module's file name inside the web root.
+const WasmFile = "sipgate-account.wasm"
+
+// New returns the handler. It fails when Dir is not a directory.
+func New(cfg Config) (http.Handler, error) {
+	info, err := os.Stat(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		return nil, errors.New(cfg.Dir + " is not a directory")
+	}
+	mux := http.NewServeMux()
+	files := http.FileServer(http.FS(noListing{os.DirFS(cfg.Dir)}))
+	mux.Handle("/", staticHeaders(files))
+	if cfg.Mock {
+		api := mockapi.Handler()
+		mux.Handle("/v2/", api)
+		mux.Handle("/scenario/", api)
+		mux.Handle("GET /config.json", demoConfig())
+	}
+	return securityHeaders(cfg, mux), nil
+}
+
+// demoConfig overrides web/config.json in demo mode: the page's default API
+// becomes the fake one on this origin, and the page shows the demo login.
+func demoConfig() http.Handler {
+	b, _ := json.Marshal(map[string]any{
+		"baseURL": "/v2",
+		"demo":    map[string]string{"username": mockapi.DemoUser, "password": mockapi.DemoPassword},
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(b)
+	})
+}
+
+// staticHeaders sets what a static host must get right for Go WebAssembly:
+// application/wasm, without which instantiateStreaming refuses the module.
+func staticHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".wasm") {
+			w.Header().Set("Content-Type", "application/wasm")
+		}
+		// A development server: always revalidate, so a rebuild shows at once.
+		w.Header().Set("Cache-Control", "no-cache")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sends the policy the page is written for: no inline
+// script or style, WebAssembly allowed, network access only to this origin
+// and the API, no forms posted anywhere, and no framing by other sites.
+func securityHeaders(cfg Config, next http.Handler) http.Handler {
+	connect := []string{"'self'", origin(sipgate.DefaultBaseURL)}
+	connect = append(connect, cfg.ConnectOrigins...)
+	csp := strings.Join([]string{
+		"default-src 'none'",
+		"script-src 'self' 'wasm-unsafe-eval'",
+		"style-src 'self'",
+		"img-src 'self' https:",
+		"connect-src " + strings.Join(connect, " "),
+		"base-uri 'none'",
+		"form-action 'none'",
+		"frame-ancestors 'none'",
+	}, "; ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// noListing hides directories without an index.html and dot files, so the
+// server shows the page and its assets and nothing else.
+type noListing struct{ fsys fs.FS }
+
+func (n noListing) Open(name string) (fs.File, error) {
+	for _, part := range strings.Split(name, "/") {
+		if strings.HasPrefix(part, ".") && part != "." {
+			return nil, fs.ErrNotExist
+		}
+	}
+	f, err := n.fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if info.IsDir() {
+		if _, err := fs.Stat(n.fsys, path.Join(name, "index.html")); err != nil {
+			f.Close()
+			return nil, fs.ErrNotExist
+		}
+	}
+	return f, nil
+}

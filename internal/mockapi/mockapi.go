@@ -1,0 +1,203 @@
+// Package mockapi is a fake sipgate REST API for the demo and the tests.
+//
+// It answers GET /v2/account like the real API does for the demo
+// credentials, and it can play every answer the module has to handle under
+// /scenario/{name}/v2/account, so that a test or a person at the demo page
+// picks a case by its baseURL alone and no state is shared between calls.
+//
+// It sends CORS headers like an API that allows every origin, so the module
+// can also call it from a page on another origin.
+package mockapi
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"sipgate-account/sipgate"
+)
+
+// The demo credentials: an account login and a personal access token.
+// They are printed by `make demo` and shown in the README.
+const (
+	DemoUser     = "demo@example.com"
+	DemoPassword = "demo-password"
+	DemoTokenID  = "token-DEMO42"
+	DemoToken    = "demo-token-secret"
+)
+
+// DemoAccount is the account the demo credentials look up.
+const DemoAccount = `{"company":"Demo Telefon GmbH","mainProductType":"TEAM","logoUrl":"","verified":true}`
+
+// Scenarios lists the names under /scenario/{name}/v2/account with what
+// each one answers. status-NNN answers any status NNN from 100 to 599.
+var Scenarios = map[string]string{
+	"echo":       "200 with the request's Authorization, Accept, Cookie and method as JSON",
+	"status-NNN": "status NNN with a small JSON body (429 adds Retry-After: 30)",
+	"not-json":   "200 with an HTML body",
+	"array":      "200 with a JSON array",
+	"html-500":   "500 with an HTML error page",
+	"too-large":  "200 with a 5 MiB body",
+	"hang":       "no answer at all until the client gives up",
+	"trickle":    "200, then the body one byte every 100 ms",
+	"redirect":   "302 to /v2/account on the same server",
+	"https-logo": "the demo account with an https logoUrl",
+	"http-logo":  "the demo account with a plain http logoUrl",
+	"no-cors":    "the demo account without any CORS header",
+}
+
+// Handler returns the fake API. Mount it at "/v2/" and "/scenario/".
+func Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v2/account", account)
+	mux.HandleFunc("/scenario/{name}/v2/account", scenario)
+	mux.HandleFunc("/", notFound)
+	return cors(mux)
+}
+
+var (
+	demoLogin = []byte(sipgate.BasicAuth(DemoUser, DemoPassword))
+	demoToken = []byte(sipgate.BasicAuth(DemoTokenID, DemoToken))
+)
+
+// authorized compares the whole header in constant time, so the time an
+// answer takes says nothing about how much of a guess was right.
+func authorized(r *http.Request) bool {
+	got := []byte(r.Header.Get("Authorization"))
+	login := subtle.ConstantTimeCompare(got, demoLogin)
+	token := subtle.ConstantTimeCompare(got, demoToken)
+	return login|token == 1
+}
+
+func account(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeJSON(w, http.StatusMethodNotAllowed, `{"status":405,"message":"Method Not Allowed"}`)
+		return
+	}
+	if !authorized(r) {
+		writeJSON(w, http.StatusUnauthorized, `{"status":401,"message":"Unauthorized"}`)
+		return
+	}
+	writeJSON(w, http.StatusOK, DemoAccount)
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusNotFound, `{"status":404,"message":"Not Found"}`)
+}
+
+func scenario(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if code, ok := strings.CutPrefix(name, "status-"); ok {
+		n, err := strconv.Atoi(code)
+		if err != nil || n < 100 || n > 599 {
+			notFound(w, r)
+			return
+		}
+		if n == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", "30")
+		}
+		if n == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", "POST")
+		}
+		writeJSON(w, n, `{"status":`+code+`}`)
+		return
+	}
+	switch name {
+	case "echo":
+		b, _ := json.Marshal(map[string]any{
+			"authorization": r.Header.Get("Authorization"),
+			"accept":        r.Header.Get("Accept"),
+			"cookie":        r.Header.Get("Cookie"),
+			"method":        r.Method,
+		})
+		writeJSON(w, http.StatusOK, string(b))
+	case "not-json":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<!doctype html><title>Welcome</title><p>This is a web page, not the API.</p>"))
+	case "array":
+		writeJSON(w, http.StatusOK, `[`+DemoAccount+`]`)
+	case "html-500":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte("<!doctype html><title>500</title><h1>Internal Server Error</h1>"))
+	case "too-large":
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"padding":"`))
+		chunk := []byte(strings.Repeat("x", 64<<10))
+		for i := 0; i < 80; i++ {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+		w.Write([]byte(`"}`))
+	case "hang":
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Minute):
+		}
+	case "trickle":
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		for i := 0; i < 600; i++ {
+			if _, err := w.Write([]byte(" ")); err != nil {
+				return
+			}
+			http.NewResponseController(w).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+		w.Write([]byte(DemoAccount))
+	case "redirect":
+		http.Redirect(w, r, "/v2/account", http.StatusFound)
+	case "https-logo":
+		writeJSON(w, http.StatusOK, strings.Replace(DemoAccount, `"logoUrl":""`, `"logoUrl":"https://logo.example.com/demo.png"`, 1))
+	case "http-logo":
+		writeJSON(w, http.StatusOK, strings.Replace(DemoAccount, `"logoUrl":""`, `"logoUrl":"http://logo.example.com/demo.png"`, 1))
+	case "markup":
+		writeJSON(w, http.StatusOK, strings.Replace(DemoAccount, `"Demo Telefon GmbH"`, `"<img src=x id=injected onerror=alert(1)>"`, 1))
+	case "no-cors":
+		for _, k := range []string{"Access-Control-Allow-Origin", "Access-Control-Expose-Headers"} {
+			w.Header().Del(k)
+		}
+		writeJSON(w, http.StatusOK, DemoAccount)
+	default:
+		notFound(w, r)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write([]byte(body))
+}
+
+// cors answers preflights and marks every answer readable from any origin.
+// No cookies are involved (the module omits them), so "*" is enough.
+// The scenario no-cors removes the headers again.
+func cors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Expose-Headers", "Retry-After")
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			if strings.Contains(r.URL.Path, "/no-cors/") {
+				h.Del("Access-Control-Allow-Origin")
+				h.Del("Access-Control-Expose-Headers")
+			} else {
+				h.Set("Access-Control-Allow-Methods", "GET")
+				h.Set("Access-Control-Allow-Headers", "Authorization, Accept")
+				h.Set("Access-Control-Max-Age", "600")
+			}
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,111 @@
+package mockapi
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"sipgate-account/sipgate"
+)
+
+func TestDemoCredentialsThroughTheCore(t *testing.T) {
+	srv := httptest.NewServer(Handler())
+	defer srv.Close()
+	c := sipgate.NewClient(srv.Client())
+	for _, cred := range [][2]string{{DemoUser, DemoPassword}, {DemoTokenID, DemoToken}} {
+		res, err := c.Account(context.Background(), cred[0], cred[1], sipgate.Options{BaseURL: srv.URL + "/v2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.OK || string(res.Account) != DemoAccount {
+			t.Errorf("%s: %+v", cred[0], res)
+		}
+	}
+	res, err := c.Account(context.Background(), DemoUser, "wrong", sipgate.Options{BaseURL: srv.URL + "/v2"})
+	if err != nil || res.Error == nil || res.Error.Code != sipgate.CodeUnauthorized {
+		t.Errorf("wrong password: %+v, %v", res, err)
+	}
+	res, err = c.Account(context.Background(), DemoUser, DemoPassword, sipgate.Options{BaseURL: srv.URL + "/v1"})
+	if err != nil || res.Error == nil || res.Error.Code != sipgate.CodeNotFound {
+		t.Errorf("wrong endpoint: %+v, %v", res, err)
+	}
+}
+
+func get(t *testing.T, srv *httptest.Server, method, path string, header http.Header) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, srv.URL+path, nil)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := srv.Client().Transport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestRoutes(t *testing.T) {
+	srv := httptest.NewServer(Handler())
+	defer srv.Close()
+	auth := http.Header{"Authorization": {sipgate.BasicAuth(DemoUser, DemoPassword)}}
+	cases := []struct {
+		method, path string
+		status       int
+		has          string
+	}{
+		{"POST", "/v2/account", 405, "Method Not Allowed"},
+		{"GET", "/v2/accounts", 404, ""},
+		{"GET", "/scenario/echo/v2/account", 200, `"authorization":"Basic ZGVtb0BleGFtcGxlLmNvbTpkZW1vLXBhc3N3b3Jk"`},
+		{"GET", "/scenario/status-403/v2/account", 403, `{"status":403}`},
+		{"GET", "/scenario/status-429/v2/account", 429, ""},
+		{"GET", "/scenario/status-600/v2/account", 404, ""},
+		{"GET", "/scenario/status-x/v2/account", 404, ""},
+		{"GET", "/scenario/nope/v2/account", 404, ""},
+		{"GET", "/scenario/not-json/v2/account", 200, "<!doctype html>"},
+		{"GET", "/scenario/array/v2/account", 200, "[{"},
+		{"GET", "/scenario/html-500/v2/account", 500, "Internal Server Error"},
+		{"GET", "/scenario/redirect/v2/account", 302, ""},
+		{"GET", "/scenario/https-logo/v2/account", 200, `"logoUrl":"https://`},
+		{"GET", "/scenario/http-logo/v2/account", 200, `"logoUrl":"http://`},
+	}
+	for _, c := range cases {
+		resp, body := get(t, srv, c.method, c.path, auth)
+		if resp.StatusCode != c.status || !strings.Contains(body, c.has) {
+			t.Errorf("%s %s = %d %q, want %d containing %q", c.method, c.path, resp.StatusCode, body, c.status, c.has)
+		}
+		if resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+			t.Errorf("%s %s: no CORS header", c.method, c.path)
+		}
+	}
+	resp, _ := get(t, srv, "GET", "/scenario/status-429/v2/account", nil)
+	if resp.Header.Get("Retry-After") != "30" {
+		t.Error("429 without Retry-After")
+	}
+	resp, body := get(t, srv, "GET", "/scenario/too-large/v2/account", nil)
+	if len(body) < 5<<20 {
+		t.Errorf("too-large sent %d bytes", len(body))
+	}
+	resp, _ = get(t, srv, "GET", "/scenario/no-cors/v2/account", nil)
+	if resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Error("no-cors sent a CORS header")
+	}
+}
+
+func TestPreflight(t *testing.T) {
+	srv := httptest.NewServer(Handler())
+	defer srv.Close()
+	pre := http.Header{"Origin": {"http://127.0.0.1:1"}, "Access-Control-Request-Method": {"GET"}, "Access-Control-Request-Headers": {"authorization"}}
+	resp, _ := get(t, srv, "OPTIONS", "/v2/account", pre)
+	if resp.StatusCode != 204 || !strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
+	}
+	resp, _ = get(t, srv, "OPTIONS", "/scenario/no-cors/v2/account", pre)
+	if resp.Header.Get("Access-Control-Allow-Origin") != "" || resp.Header.Get("Access-Control-Allow-Headers") != "" {
+		t.Errorf("no-cors preflight allowed: %v", resp.Header)
+	}
+}

@@ -1,0 +1,101 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"syscall/js"
+)
+
+// JavaScript globals, looked up once at start-up rather than on every call.
+var (
+	jsObject  = js.Global().Get("Object")
+	jsPromise = js.Global().Get("Promise")
+	jsError   = js.Global().Get("Error")
+	jsJSON    = js.Global().Get("JSON")
+	jsReflect = js.Global().Get("Reflect")
+	// abortSignalProto tells AbortSignals apart (see isAbortSignal).
+	abortSignalProto = js.Global().Get("AbortSignal").Get("prototype")
+)
+
+// The Promise executor is one long-lived function instead of one per call:
+// the Promise constructor calls it synchronously, so newPromise can take the
+// resolve and reject functions out of these slots right after constructing.
+// The Go program runs on one thread, so nothing else can touch them between.
+var (
+	slotResolve, slotReject js.Value
+	executor                = js.FuncOf(func(this js.Value, args []js.Value) any {
+		slotResolve, slotReject = args[0], args[1]
+		return nil
+	})
+)
+
+// newPromise returns a new pending Promise and the functions that settle it.
+func newPromise() (promise, resolve, reject js.Value) {
+	promise = jsPromise.New(executor)
+	resolve, reject = slotResolve, slotReject
+	slotResolve, slotReject = js.Undefined(), js.Undefined()
+	return promise, resolve, reject
+}
+
+// rejected returns a Promise already rejected with reason.
+func rejected(reason js.Value) js.Value {
+	return jsPromise.Call("reject", reason)
+}
+
+// newObject returns a new empty plain object.
+func newObject() js.Value { return jsObject.New() }
+
+// getProp reads obj[key] from a caller's object. A getter or Proxy trap may
+// throw: through Value.Get that exception would unwind the Go stack (the
+// runtime's valueGet does not catch), so the read goes through a call to
+// Reflect.get, whose exception syscall/js turns into a panic recovered here.
+func getProp(obj js.Value, key string) (v js.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("reading it threw %s", describePanic(r))
+		}
+	}()
+	return jsReflect.Call("get", obj, key), nil
+}
+
+// isAbortSignal reports whether v is an AbortSignal, safely for the same
+// reason as getProp (instanceof runs Proxy traps too).
+func isAbortSignal(v js.Value) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return v.Type() == js.TypeObject && abortSignalProto.Call("isPrototypeOf", v).Bool()
+}
+
+// describePanic renders a recovered value, most often a js.Error thrown by
+// JavaScript, for an error message.
+func describePanic(r any) string {
+	if e, ok := r.(js.Error); ok {
+		return e.Error()
+	}
+	return fmt.Sprint(r)
+}
+
+// isWellFormed reports whether a string (given as its String wrapper
+// object) is valid UTF-16. Go replaces a lone surrogate by U+FFFD when it
+// copies a string, which would silently change a password, so such strings
+// are refused instead.
+func isWellFormed(str js.Value) bool {
+	if str.Get("isWellFormed").Type() == js.TypeFunction {
+		return str.Call("isWellFormed").Bool()
+	}
+	// Older engines: encodeURIComponent throws URIError on a lone surrogate.
+	ok := true
+	func() {
+		defer func() {
+			if recover() != nil {
+				ok = false
+			}
+		}()
+		js.Global().Call("encodeURIComponent", str)
+	}()
+	return ok
+}

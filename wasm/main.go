@@ -1,0 +1,258 @@
+//go:build js && wasm
+
+// Command wasm is the browser module: it installs globalThis.fetchAccount and
+// keeps running for the page's lifetime.
+//
+// This package is the thin bridge between JavaScript values and the plain Go
+// core in package sipgate: it checks JavaScript types, turns an AbortSignal
+// into a context, and turns the core's answers into JavaScript objects. The
+// contract it implements is documented in README.md.
+package main
+
+import (
+	"context"
+	"math"
+	"strings"
+	"syscall/js"
+	"time"
+
+	"sipgate-account/sipgate"
+)
+
+var client = sipgate.NewClient(nil) // net/http's Fetch-backed transport
+
+func main() {
+	js.Global().Set("fetchAccount", js.FuncOf(fetchAccount))
+	// Block forever: the callbacks above keep being served while the page lives.
+	select {}
+}
+
+// fetchAccount(user, pass, options?) -> Promise<Result>.
+//
+// The arguments are read synchronously (the caller may change its objects
+// after the call); the request runs in a goroutine so that the JavaScript
+// event loop is never blocked.
+func fetchAccount(this js.Value, args []js.Value) (promise any) {
+	defer func() {
+		if r := recover(); r != nil {
+			promise = rejected(errorToJS(internalError(r)))
+		}
+	}()
+	call, err := parseArgs(args)
+	if err != nil {
+		return rejected(errorToJS(err))
+	}
+	p, resolve, reject := newPromise()
+	go call.run(resolve, reject)
+	return p
+}
+
+// call is one fetchAccount call with its arguments checked and copied into Go.
+type call struct {
+	user, pass string
+	opts       sipgate.Options
+	signal     js.Value // an AbortSignal, or undefined
+}
+
+func (c *call) run(resolve, reject js.Value) {
+	defer func() {
+		if r := recover(); r != nil {
+			reject.Invoke(errorToJS(internalError(r)))
+		}
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if !c.signal.IsUndefined() {
+		if aborted, err := getProp(c.signal, "aborted"); err != nil || aborted.Truthy() {
+			cancel()
+		} else {
+			onAbort := js.FuncOf(func(js.Value, []js.Value) any { cancel(); return nil })
+			c.signal.Call("addEventListener", "abort", onAbort)
+			defer func() {
+				c.signal.Call("removeEventListener", "abort", onAbort)
+				onAbort.Release()
+			}()
+		}
+	}
+	res, err := client.Account(ctx, c.user, c.pass, c.opts)
+	if err != nil {
+		reject.Invoke(errorToJS(err))
+		return
+	}
+	resolve.Invoke(resultToJS(res))
+}
+
+// parseArgs applies the contract's JavaScript type rules; the core applies
+// the rules on the values themselves.
+func parseArgs(args []js.Value) (*call, error) {
+	c := &call{signal: js.Undefined()}
+	var err error
+	if c.user, err = stringArg(args, 0, "user"); err != nil {
+		return nil, err
+	}
+	if c.pass, err = stringArg(args, 1, "pass"); err != nil {
+		return nil, err
+	}
+	if err := sipgate.ValidateCredentials(c.user, c.pass); err != nil {
+		return nil, err
+	}
+	opts := js.Undefined()
+	if len(args) > 2 {
+		opts = args[2]
+	}
+	switch opts.Type() {
+	case js.TypeUndefined, js.TypeNull:
+		return c, nil
+	case js.TypeObject:
+	default:
+		return nil, sipgate.Invalid("options must be an object, undefined or null, not %s", typeName(opts))
+	}
+
+	base, err := getProp(opts, "baseURL")
+	if err != nil {
+		return nil, sipgate.Invalid("options.baseURL could not be read: %v", err)
+	}
+	switch base.Type() {
+	case js.TypeUndefined:
+	case js.TypeString:
+		c.opts.BaseURL = base.String()
+		if c.opts.BaseURL == "" {
+			return nil, sipgate.Invalid("options.baseURL must not be empty; leave it out for the default %s", sipgate.DefaultBaseURL)
+		}
+		if _, err := sipgate.ParseBaseURL(c.opts.BaseURL); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, sipgate.Invalid("options.baseURL must be a string, not %s", typeName(base))
+	}
+
+	timeout, err := getProp(opts, "timeoutMs")
+	if err != nil {
+		return nil, sipgate.Invalid("options.timeoutMs could not be read: %v", err)
+	}
+	switch timeout.Type() {
+	case js.TypeUndefined:
+	case js.TypeNumber:
+		ms := timeout.Float()
+		if !(ms > 0) { // also catches NaN
+			return nil, sipgate.Invalid("options.timeoutMs must be a number > 0, not %v", ms)
+		}
+		c.opts.Timeout = millis(ms)
+	default:
+		return nil, sipgate.Invalid("options.timeoutMs must be a number > 0, not %s", typeName(timeout))
+	}
+
+	signal, err := getProp(opts, "signal")
+	if err != nil {
+		return nil, sipgate.Invalid("options.signal could not be read: %v", err)
+	}
+	switch {
+	case signal.IsUndefined():
+	case isAbortSignal(signal):
+		c.signal = signal
+	default:
+		return nil, sipgate.Invalid("options.signal must be an AbortSignal, not %s", typeName(signal))
+	}
+	return c, nil
+}
+
+// millis converts a positive number of milliseconds to a Duration. A value
+// too large for a Duration (Infinity among them) means no timeout, which the
+// core spells as a negative Duration.
+func millis(ms float64) time.Duration {
+	if ms >= float64(math.MaxInt64/int64(time.Millisecond)) {
+		return -1
+	}
+	d := time.Duration(ms * float64(time.Millisecond))
+	if d <= 0 {
+		d = 1 // a positive fraction of a nanosecond still times out at once
+	}
+	return d
+}
+
+// stringArg copies args[i] into Go if it is a string. A string longer than
+// MaxCredentialBytes UTF-16 units is longer in UTF-8 too, so it is refused
+// before being copied.
+func stringArg(args []js.Value, i int, name string) (string, error) {
+	v := js.Undefined()
+	if len(args) > i {
+		v = args[i]
+	}
+	if v.Type() != js.TypeString {
+		return "", sipgate.Invalid("%s must be a non-empty string, not %s", name, typeName(v))
+	}
+	// syscall/js reads properties of objects only: Object(v) is the
+	// String wrapper, with length and isWellFormed.
+	obj := jsObject.Invoke(v)
+	if obj.Get("length").Int() > sipgate.MaxCredentialBytes {
+		return "", sipgate.Invalid("%s is longer than %d bytes in UTF-8", name, sipgate.MaxCredentialBytes)
+	}
+	s := v.String()
+	if strings.ContainsRune(s, '\uFFFD') && !isWellFormed(obj) {
+		return "", sipgate.Invalid("%s contains a lone UTF-16 surrogate, which is no character and cannot be encoded in UTF-8", name)
+	}
+	return s, nil
+}
+
+func typeName(v js.Value) string {
+	if v.IsNull() {
+		return "null"
+	}
+	return v.Type().String()
+}
+
+// resultToJS builds the resolution object. The body crosses into JavaScript
+// once; the account is that same string parsed by JSON.parse, so every field
+// arrives exactly as the API sent it.
+func resultToJS(r *sipgate.Result) js.Value {
+	o := newObject()
+	body := js.ValueOf(r.Body)
+	account := js.Null()
+	if r.OK {
+		var ok bool
+		if account, ok = parseJSON(body); !ok {
+			r.OK, r.Account, r.Error = false, nil, sipgate.BadResponseError(r.Status)
+		}
+	}
+	o.Set("ok", r.OK)
+	o.Set("status", r.Status)
+	o.Set("statusText", r.StatusText)
+	o.Set("body", body)
+	o.Set("account", account)
+	if r.Error == nil {
+		o.Set("error", js.Null())
+	} else {
+		e := newObject()
+		e.Set("code", string(r.Error.Code))
+		e.Set("message", r.Error.Message)
+		o.Set("error", e)
+	}
+	return o
+}
+
+func parseJSON(s js.Value) (v js.Value, ok bool) {
+	defer func() {
+		if recover() != nil {
+			v, ok = js.Null(), false
+		}
+	}()
+	// The core has checked that the body is one JSON object.
+	v = jsJSON.Call("parse", s)
+	return v, v.Type() == js.TypeObject
+}
+
+// errorToJS builds the rejection: an Error named SipgateError with a code.
+func errorToJS(err error) js.Value {
+	code, msg := sipgate.CodeInternal, err.Error()
+	if se, ok := err.(*sipgate.Error); ok {
+		code, msg = se.Code, se.Message
+	}
+	e := jsError.New(msg)
+	e.Set("name", "SipgateError")
+	e.Set("code", string(code))
+	return e
+}
+
+func internalError(r any) *sipgate.Error {
+	return &sipgate.Error{Code: sipgate.CodeInternal, Message: "internal error in the module (please report it): " + describePanic(r) + ". The module keeps working; the next call may succeed."}
+}
