@@ -1,0 +1,124 @@
+package devserver
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// newTestServer serves a small web root laid out like web/.
+func newTestServer(t *testing.T, mock bool) *httptest.Server {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"index.html":  "<!doctype html><title>page</title>",
+		"app.js":      "// app",
+		WasmFile:      "\x00asm",
+		"config.json": `{"baseURL":"https://api.sipgate.com/v2"}`,
+		".secret":     "dot file",
+		"sub/a.txt":   "no index here",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A file beside the web root that must never be served.
+	os.WriteFile(filepath.Join(filepath.Dir(dir), "outside.txt"), []byte("outside"), 0o644)
+	h, err := New(Config{Dir: dir, Mock: mock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func fetch(t *testing.T, srv *httptest.Server, path string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest("GET", srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.URL.Opaque = path // send the path exactly as written, dots and escapes included
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestServesPageWithHeaders(t *testing.T) {
+	srv := newTestServer(t, false)
+	resp, body := fetch(t, srv, "/")
+	if resp.StatusCode != 200 || !strings.Contains(body, "<title>page</title>") {
+		t.Fatalf("GET / = %d %q", resp.StatusCode, body)
+	}
+	csp := resp.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self' 'wasm-unsafe-eval'", "connect-src 'self' https://api.sipgate.com", "form-action 'none'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP allows inline code: %q", csp)
+	}
+	if resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Referrer-Policy") != "no-referrer" {
+		t.Errorf("headers: %v", resp.Header)
+	}
+	resp, _ = fetch(t, srv, "/"+WasmFile)
+	if ct := resp.Header.Get("Content-Type"); ct != "application/wasm" {
+		t.Errorf(".wasm served as %q", ct)
+	}
+	resp, body = fetch(t, srv, "/config.json")
+	if !strings.Contains(body, "https://api.sipgate.com/v2") {
+		t.Errorf("config.json without -mock = %q", body)
+	}
+	resp, _ = fetch(t, srv, "/v2/account")
+	if resp.StatusCode != 404 {
+		t.Errorf("the fake API answers without -mock: %d", resp.StatusCode)
+	}
+}
+
+func TestMockMode(t *testing.T) {
+	srv := newTestServer(t, true)
+	_, body := fetch(t, srv, "/config.json")
+	if !strings.Contains(body, `"baseURL":"/v2"`) || !strings.Contains(body, "demo@example.com") {
+		t.Errorf("config.json in mock mode = %q", body)
+	}
+	resp, _ := fetch(t, srv, "/v2/account")
+	if resp.StatusCode != 401 {
+		t.Errorf("fake API without credentials = %d, want 401", resp.StatusCode)
+	}
+	resp, _ = fetch(t, srv, "/scenario/status-418/v2/account")
+	if resp.StatusCode != 418 {
+		t.Errorf("scenario = %d, want 418", resp.StatusCode)
+	}
+}
+
+func TestServesNothingElse(t *testing.T) {
+	srv := newTestServer(t, false)
+	for _, path := range []string{
+		"/../outside.txt", "/%2e%2e/outside.txt", "/..%2foutside.txt", "/sub/../../outside.txt",
+		"//etc/passwd", "/etc/passwd", "/.secret", "/sub/", "/sub",
+	} {
+		resp, body := fetch(t, srv, path)
+		if resp.StatusCode == 200 || strings.Contains(body, "outside") || strings.Contains(body, "a.txt") || strings.Contains(body, "dot file") {
+			t.Errorf("GET %s = %d %q", path, resp.StatusCode, body)
+		}
+	}
+}
+
+func TestRefusesMissingDir(t *testing.T) {
+	if _, err := New(Config{Dir: filepath.Join(t.TempDir(), "nope")}); err == nil {
+		t.Error("New accepted a missing web root")
+	}
+}
