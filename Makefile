@@ -49,7 +49,7 @@ chromium:
 	  else \
 	    echo "chromium is not installed: run 'sudo apt-get install chromium' (Debian) and make test again" >&2; exit 1; \
 	  fi; }
-	@chromium --version
+	@chromium --version 2>/dev/null
 
 clean:
 	rm -f web/*.wasm web/*.wasm.gz web/*.wasm.br

@@ -145,3 +145,25 @@ func TestPageShowsLogoOnlyFromHTTPS(t *testing.T) {
 		t.Errorf("an http logo was shown (%s img elements)", n)
 	}
 }
+
+func TestPageShowsLoadingState(t *testing.T) {
+	tab, _ := openPage(t)
+	if _, err := runJS(tab, `document.querySelector("details").open = true`); err != nil {
+		t.Fatal(err)
+	}
+	// The hang scenario never answers, so the call stays in flight.
+	err := chromedp.Do(tab,
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), mockapi.DemoUser),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), mockapi.DemoPassword),
+		chromedp.SetValue(chromedp.CSS(`input[name="baseURL"]`), strings.TrimSuffix(pageURL, "/")+"/scenario/hang/v2"),
+		chromedp.Click(chromedp.CSS(`#submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#result[data-state="loading"][aria-busy="true"] .loading`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	disabled, _ := runJS(tab, `document.getElementById("submit").disabled`)
+	if disabled != "true" {
+		t.Error("the button is not disabled while the call runs")
+	}
+}
