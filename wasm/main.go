@@ -83,7 +83,7 @@ func (c *call) run(resolve, reject js.Value) {
 }
 
 // parseArgs applies the contract's JavaScript type rules; the core applies
-// the rules on the values themselves.
+// the rules on the values themselves before it sends anything.
 func parseArgs(args []js.Value) (*call, error) {
 	c := &call{signal: js.Undefined()}
 	var err error
@@ -91,9 +91,6 @@ func parseArgs(args []js.Value) (*call, error) {
 		return nil, err
 	}
 	if c.pass, err = stringArg(args, 1, "pass"); err != nil {
-		return nil, err
-	}
-	if err := sipgate.ValidateCredentials(c.user, c.pass); err != nil {
 		return nil, err
 	}
 	opts := js.Undefined()
@@ -108,27 +105,24 @@ func parseArgs(args []js.Value) (*call, error) {
 		return nil, sipgate.Invalid("options must be an object, undefined or null, not %s", typeName(opts))
 	}
 
-	base, err := getProp(opts, "baseURL")
+	base, err := option(opts, "baseURL")
 	if err != nil {
-		return nil, sipgate.Invalid("options.baseURL could not be read: %v", err)
+		return nil, err
 	}
 	switch base.Type() {
 	case js.TypeUndefined:
 	case js.TypeString:
 		c.opts.BaseURL = base.String()
-		if c.opts.BaseURL == "" {
+		if c.opts.BaseURL == "" { // the core reads "" as the default
 			return nil, sipgate.Invalid("options.baseURL must not be empty; leave it out for the default %s", sipgate.DefaultBaseURL)
-		}
-		if _, err := sipgate.ParseBaseURL(c.opts.BaseURL); err != nil {
-			return nil, err
 		}
 	default:
 		return nil, sipgate.Invalid("options.baseURL must be a string, not %s", typeName(base))
 	}
 
-	timeout, err := getProp(opts, "timeoutMs")
+	timeout, err := option(opts, "timeoutMs")
 	if err != nil {
-		return nil, sipgate.Invalid("options.timeoutMs could not be read: %v", err)
+		return nil, err
 	}
 	switch timeout.Type() {
 	case js.TypeUndefined:
@@ -142,9 +136,9 @@ func parseArgs(args []js.Value) (*call, error) {
 		return nil, sipgate.Invalid("options.timeoutMs must be a number > 0, not %s", typeName(timeout))
 	}
 
-	signal, err := getProp(opts, "signal")
+	signal, err := option(opts, "signal")
 	if err != nil {
-		return nil, sipgate.Invalid("options.signal could not be read: %v", err)
+		return nil, err
 	}
 	switch {
 	case signal.IsUndefined():
@@ -154,6 +148,15 @@ func parseArgs(args []js.Value) (*call, error) {
 		return nil, sipgate.Invalid("options.signal must be an AbortSignal, not %s", typeName(signal))
 	}
 	return c, nil
+}
+
+// option reads options[key], turning a throwing getter into INVALID_ARGUMENT.
+func option(opts js.Value, key string) (js.Value, error) {
+	v, err := getProp(opts, key)
+	if err != nil {
+		return v, sipgate.Invalid("options.%s could not be read: %v", key, err)
+	}
+	return v, nil
 }
 
 // millis converts a positive number of milliseconds to a Duration. A value
