@@ -23,9 +23,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"sipgate-account/internal/devserver"
+	"sipgate-account/internal/mockapi"
 )
 
 // webDir is the real web root, with the module built by `make build`.
@@ -39,8 +42,13 @@ var (
 	otherOrigin string
 	// closedOrigin is a loopback address where nothing listens.
 	closedOrigin string
-	// apiRequests counts requests that reached the fake API, preflights included.
-	apiRequests atomic.Int64
+	// apiRequests counts requests that reached the fake API, preflights
+	// included; apiInFlight those still being answered.
+	apiRequests, apiInFlight atomic.Int64
+	// elsewhereURL is another origin, where the redirect scenario points;
+	// elsewhereRequests counts what reached it.
+	elsewhereURL      string
+	elsewhereRequests atomic.Int64
 	// browser is the context of the one Chromium all tests share; each test
 	// opens its own tab.
 	browser context.Context
@@ -60,13 +68,25 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
 		return 1
 	}
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhereRequests.Add(1)
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Access-Control-Allow-Headers", "Authorization, Accept")
+		w.Write([]byte(`{"elsewhere":true}`))
+	}))
+	defer elsewhere.Close()
+	elsewhereURL = elsewhere.URL
+
 	srv := httptest.NewUnstartedServer(nil)
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	otherOrigin = "http://localhost:" + port
 	handler, err := devserver.New(devserver.Config{
 		Dir:            webDir,
 		Mock:           true,
-		ConnectOrigins: []string{otherOrigin, closedOrigin},
+		// The page may connect to all of them, so that only the module's own
+		// rules keep a call from going there.
+		ConnectOrigins: []string{otherOrigin, closedOrigin, elsewhereURL},
+		API:            mockapi.Config{RedirectTo: elsewhereURL},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
@@ -92,6 +112,8 @@ func countAPI(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/v2/") || strings.HasPrefix(r.URL.Path, "/scenario/") {
 			apiRequests.Add(1)
+			apiInFlight.Add(1)
+			defer apiInFlight.Add(-1)
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -176,6 +198,11 @@ func openPage(t *testing.T) (context.Context, *console) {
 	ctx, cancelTimeout := context.WithTimeout(tab, 60*time.Second)
 	t.Cleanup(cancelTimeout)
 	err := chromedp.Do(ctx,
+		chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tgt, page.AddScriptToEvaluateOnNewDocument,
+				page.AddScriptToEvaluateOnNewDocumentParams{Source: observer})
+			return err
+		}),
 		chromedp.Navigate(pageURL),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`)),
 	)
@@ -184,6 +211,23 @@ func openPage(t *testing.T) (context.Context, *console) {
 	}
 	return ctx, log
 }
+
+// observer runs in the page before its own scripts. It only watches: it
+// records Content-Security-Policy violations, and keeps a handle on the Go
+// module's linear memory so tests can read its size.
+const observer = `
+globalThis.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+	__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
+});
+for (const name of ["instantiate", "instantiateStreaming"]) {
+	const original = WebAssembly[name];
+	WebAssembly[name] = async (...args) => {
+		const r = await original.apply(WebAssembly, args);
+		globalThis.__wasmMemory = r.instance.exports.mem;
+		return r;
+	};
+}`
 
 // outcome is how one fetchAccount call settled.
 type outcome struct {

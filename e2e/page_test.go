@@ -8,11 +8,13 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"sipgate-account/internal/mockapi"
+	"sipgate-account/sipgate"
 )
 
-// runJS evaluates an expression in the tab and returns its value as text.
+// runJS evaluates an expression in the tab, awaits it if it is a promise,
+// and returns its value as text.
 func runJS(tab context.Context, expr string) (string, error) {
-	return chromedp.Run(tab, chromedp.Evaluate[string](`String(`+expr+`)`, chromedp.EvalAwaitPromise))
+	return chromedp.Run(tab, chromedp.Evaluate[string](`(async () => String(await (`+expr+`)))()`, chromedp.EvalAwaitPromise))
 }
 
 // submit fills the form like a person would and waits for the answer.
@@ -42,21 +44,33 @@ func submit(t *testing.T, tab context.Context, user, pass, baseURL string) strin
 	return text
 }
 
-// wantNoLeak checks that the password went nowhere it could stay: not into
-// the URL, storage, cookies or the console.
-func wantNoLeak(t *testing.T, tab context.Context, log *console, pass string) {
+// wantNoLeak checks that the password and the Authorization header went
+// nowhere they could stay: not into the URL, storage, cookies or the
+// console; and that the page ran without a Content-Security-Policy violation.
+func wantNoLeak(t *testing.T, tab context.Context, log *console, user, pass string) {
 	t.Helper()
-	for _, where := range []string{"location.href", "document.cookie", "JSON.stringify(localStorage)", "JSON.stringify(sessionStorage)"} {
+	secrets := []string{pass, sipgate.BasicAuth(user, pass)}
+	for _, where := range []string{"location.href", "document.cookie", "JSON.stringify(localStorage)", "JSON.stringify(sessionStorage)", "document.referrer"} {
 		v, err := runJS(tab, where)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(v, pass) {
-			t.Errorf("the password is in %s: %q", where, v)
+		for _, s := range secrets {
+			if strings.Contains(v, s) {
+				t.Errorf("%q is in %s: %q", s, where, v)
+			}
 		}
 	}
-	if strings.Contains(log.text(), pass) {
-		t.Errorf("the password is in the console:\n%s", log.text())
+	for _, s := range secrets {
+		if strings.Contains(log.text(), s) {
+			t.Errorf("%q is in the console:\n%s", s, log.text())
+		}
+	}
+	if v, _ := runJS(tab, `__cspViolations.join("; ")`); v != "" {
+		t.Errorf("Content-Security-Policy violations: %s", v)
+	}
+	if strings.Contains(log.text(), "Content Security Policy") {
+		t.Errorf("the console reports a Content-Security-Policy problem:\n%s", log.text())
 	}
 }
 
@@ -84,7 +98,7 @@ func TestPageShowsAccount(t *testing.T) {
 	if disabled != "false" {
 		t.Error("the button stays disabled after the call")
 	}
-	wantNoLeak(t, tab, log, mockapi.DemoPassword)
+	wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
 }
 
 func TestPageShowsUnauthorized(t *testing.T) {
@@ -96,7 +110,7 @@ func TestPageShowsUnauthorized(t *testing.T) {
 			t.Errorf("result %q does not show %q", text, want)
 		}
 	}
-	wantNoLeak(t, tab, log, pass)
+	wantNoLeak(t, tab, log, mockapi.DemoUser, pass)
 }
 
 func TestPageShowsNetworkFailure(t *testing.T) {
@@ -110,7 +124,7 @@ func TestPageShowsNetworkFailure(t *testing.T) {
 	if strings.Contains(text, "Status:") {
 		t.Errorf("a network failure shows a status: %q", text)
 	}
-	wantNoLeak(t, tab, log, mockapi.DemoPassword)
+	wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
 	// The page still works after the failure.
 	text = submit(t, tab, "", "", strings.TrimSuffix(pageURL, "/")+"/v2")
 	if !strings.Contains(text, "Status: 200") {
@@ -166,4 +180,39 @@ func TestPageShowsLoadingState(t *testing.T) {
 	if disabled != "true" {
 		t.Error("the button is not disabled while the call runs")
 	}
+}
+
+// TestPageShowsEachFailure walks the page through the failures a person
+// meets, reading what it shows.
+func TestPageShowsEachFailure(t *testing.T) {
+	tab, log := openPage(t)
+	origin := strings.TrimSuffix(pageURL, "/")
+	cases := []struct {
+		name, base string
+		shows      []string
+	}{
+		{"rate limited", origin + "/scenario/status-429/v2", []string{"Status: 429", "try again in 30 seconds", "RATE_LIMITED"}},
+		{"server error", origin + "/scenario/html-500/v2", []string{"Status: 500", "the API failed", "Internal Server Error", "SERVER_ERROR"}},
+		{"wrong endpoint", origin + "/v1", []string{"Status: 404", "wrong REST API endpoint", "NOT_FOUND"}},
+		{"redirect", origin + "/scenario/redirect/v2", []string{"redirect", "NETWORK"}},
+		{"plain http to another host", "http://api.sipgate.com/v2", []string{"must use https", "INVALID_ARGUMENT"}},
+		{"loopback over http is fine", otherOrigin + "/v2", []string{"Status: 200", "Demo Telefon GmbH"}},
+	}
+	user, pass := mockapi.DemoUser, mockapi.DemoPassword
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := apiRequests.Load()
+			text := submit(t, tab, user, pass, c.base)
+			user, pass = "", "" // the fields keep what was typed
+			for _, want := range c.shows {
+				if !strings.Contains(text, want) {
+					t.Errorf("result %q does not show %q", text, want)
+				}
+			}
+			if c.name == "plain http to another host" && apiRequests.Load() != before {
+				t.Error("a refused base URL still sent a request")
+			}
+		})
+	}
+	wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
 }

@@ -46,6 +46,20 @@ func rejected(reason js.Value) js.Value {
 // newObject returns a new empty plain object.
 func newObject() js.Value { return jsObject.New() }
 
+// typeUnknown is the type of values syscall/js has no Type for: a BigInt
+// reaches Go without a type flag, and Value.Type panics on it.
+const typeUnknown js.Type = -1
+
+// typeOf is v.Type() for a caller's value, without the panic.
+func typeOf(v js.Value) (t js.Type) {
+	defer func() {
+		if recover() != nil {
+			t = typeUnknown
+		}
+	}()
+	return v.Type()
+}
+
 // getProp reads obj[key] from a caller's object. A getter or Proxy trap may
 // throw: through Value.Get that exception would unwind the Go stack (the
 // runtime's valueGet does not catch), so the read goes through a call to
@@ -67,7 +81,7 @@ func isAbortSignal(v js.Value) (ok bool) {
 			ok = false
 		}
 	}()
-	return v.Type() == js.TypeObject && abortSignalProto.Call("isPrototypeOf", v).Bool()
+	return typeOf(v) == js.TypeObject && abortSignalProto.Call("isPrototypeOf", v).Bool()
 }
 
 // describePanic renders a recovered value, most often a js.Error thrown by

@@ -97,7 +97,7 @@ func parseArgs(args []js.Value) (*call, error) {
 	if len(args) > 2 {
 		opts = args[2]
 	}
-	switch opts.Type() {
+	switch typeOf(opts) {
 	case js.TypeUndefined, js.TypeNull:
 		return c, nil
 	case js.TypeObject:
@@ -109,7 +109,7 @@ func parseArgs(args []js.Value) (*call, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch base.Type() {
+	switch typeOf(base) {
 	case js.TypeUndefined:
 	case js.TypeString:
 		c.opts.BaseURL = base.String()
@@ -124,7 +124,7 @@ func parseArgs(args []js.Value) (*call, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch timeout.Type() {
+	switch typeOf(timeout) {
 	case js.TypeUndefined:
 	case js.TypeNumber:
 		ms := timeout.Float()
@@ -181,7 +181,7 @@ func stringArg(args []js.Value, i int, name string) (string, error) {
 	if len(args) > i {
 		v = args[i]
 	}
-	if v.Type() != js.TypeString {
+	if typeOf(v) != js.TypeString {
 		return "", sipgate.Invalid("%s must be a non-empty string, not %s", name, typeName(v))
 	}
 	// syscall/js reads properties of objects only: Object(v) is the
@@ -198,10 +198,14 @@ func stringArg(args []js.Value, i int, name string) (string, error) {
 }
 
 func typeName(v js.Value) string {
-	if v.IsNull() {
+	switch t := typeOf(v); {
+	case v.IsNull():
 		return "null"
+	case t == typeUnknown:
+		return "a BigInt"
+	default:
+		return t.String()
 	}
-	return v.Type().String()
 }
 
 // resultToJS builds the resolution object. The body crosses into JavaScript

@@ -27,6 +27,8 @@ type Config struct {
 	// Mock serves the fake API at /v2/ and /scenario/ on the same origin and
 	// points the page's default baseURL at it.
 	Mock bool
+	// API adjusts the fake API when Mock is set.
+	API mockapi.Config
 	// ConnectOrigins are further origins the page may call (CSP connect-src),
 	// besides its own and the sipgate API's.
 	ConnectOrigins []string
@@ -48,7 +50,7 @@ func New(cfg Config) (http.Handler, error) {
 	files := http.FileServer(http.FS(noListing{os.DirFS(cfg.Dir)}))
 	mux.Handle("/", staticHeaders(files))
 	if cfg.Mock {
-		api := mockapi.Handler()
+		api := mockapi.Handler(cfg.API)
 		mux.Handle("/v2/", api)
 		mux.Handle("/scenario/", api)
 		mux.Handle("GET /config.json", demoConfig())
@@ -85,9 +87,13 @@ func staticHeaders(next http.Handler) http.Handler {
 
 // securityHeaders sends the policy the page is written for: no inline
 // script or style, WebAssembly allowed, network access only to this origin
-// and the API, no forms posted anywhere, and no framing by other sites.
+// and the API (in demo mode only this origin, where the fake API answers),
+// no forms posted anywhere, and no framing by other sites.
 func securityHeaders(cfg Config, next http.Handler) http.Handler {
-	connect := []string{"'self'", origin(sipgate.DefaultBaseURL)}
+	connect := []string{"'self'"}
+	if !cfg.Mock {
+		connect = append(connect, origin(sipgate.DefaultBaseURL))
+	}
 	connect = append(connect, cfg.ConnectOrigins...)
 	csp := strings.Join([]string{
 		"default-src 'none'",

@@ -94,7 +94,11 @@ func TestMockMode(t *testing.T) {
 	if !strings.Contains(body, `"baseURL":"/v2"`) || !strings.Contains(body, "demo@example.com") {
 		t.Errorf("config.json in mock mode = %q", body)
 	}
-	resp, _ := fetch(t, srv, "/v2/account")
+	resp, _ := fetch(t, srv, "/")
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self';") {
+		t.Errorf("demo mode connects beyond its own origin: %q", csp)
+	}
+	resp, _ = fetch(t, srv, "/v2/account")
 	if resp.StatusCode != 401 {
 		t.Errorf("fake API without credentials = %d, want 401", resp.StatusCode)
 	}

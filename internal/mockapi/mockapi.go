@@ -39,21 +39,31 @@ var Scenarios = map[string]string{
 	"status-NNN": "status NNN with a small JSON body (429 adds Retry-After: 30)",
 	"not-json":   "200 with an HTML body",
 	"array":      "200 with a JSON array",
+	"bad-json":   "200 with broken JSON",
 	"html-500":   "500 with an HTML error page",
 	"too-large":  "200 with a 5 MiB body",
 	"hang":       "no answer at all until the client gives up",
 	"trickle":    "200, then the body one byte every 100 ms",
-	"redirect":   "302 to /v2/account on the same server",
+	"redirect":   "302 to /v2/account on the same server, or on the origin configured",
 	"https-logo": "the demo account with an https logoUrl",
 	"http-logo":  "the demo account with a plain http logoUrl",
 	"no-cors":    "the demo account without any CORS header",
 }
 
+// Config adjusts the fake API; the zero value is the demo's.
+type Config struct {
+	// RedirectTo is the origin (scheme://host:port) the redirect scenario
+	// sends the client to. Empty: this server's own /v2/account.
+	RedirectTo string
+}
+
 // Handler returns the fake API. Mount it at "/v2/" and "/scenario/".
-func Handler() http.Handler {
+func Handler(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v2/account", account)
-	mux.HandleFunc("/scenario/{name}/v2/account", scenario)
+	mux.HandleFunc("/scenario/{name}/v2/account", func(w http.ResponseWriter, r *http.Request) {
+		scenario(w, r, cfg)
+	})
 	mux.HandleFunc("/", notFound)
 	return cors(mux)
 }
@@ -89,7 +99,7 @@ func notFound(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusNotFound, `{"status":404,"message":"Not Found"}`)
 }
 
-func scenario(w http.ResponseWriter, r *http.Request) {
+func scenario(w http.ResponseWriter, r *http.Request, cfg Config) {
 	name := r.PathValue("name")
 	if code, ok := strings.CutPrefix(name, "status-"); ok {
 		n, err := strconv.Atoi(code)
@@ -118,6 +128,8 @@ func scenario(w http.ResponseWriter, r *http.Request) {
 	case "not-json":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte("<!doctype html><title>Welcome</title><p>This is a web page, not the API.</p>"))
+	case "bad-json":
+		writeJSON(w, http.StatusOK, `{"company":"Demo Telefon GmbH",`)
 	case "array":
 		writeJSON(w, http.StatusOK, `[`+DemoAccount+`]`)
 	case "html-500":
@@ -155,7 +167,7 @@ func scenario(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Write([]byte(DemoAccount))
 	case "redirect":
-		http.Redirect(w, r, "/v2/account", http.StatusFound)
+		http.Redirect(w, r, cfg.RedirectTo+"/v2/account", http.StatusFound)
 	case "https-logo":
 		writeJSON(w, http.StatusOK, strings.Replace(DemoAccount, `"logoUrl":""`, `"logoUrl":"https://logo.example.com/demo.png"`, 1))
 	case "http-logo":

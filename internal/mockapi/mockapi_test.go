@@ -12,7 +12,7 @@ import (
 )
 
 func TestDemoCredentialsThroughTheCore(t *testing.T) {
-	srv := httptest.NewServer(Handler())
+	srv := httptest.NewServer(Handler(Config{}))
 	defer srv.Close()
 	c := sipgate.NewClient(srv.Client())
 	for _, cred := range [][2]string{{DemoUser, DemoPassword}, {DemoTokenID, DemoToken}} {
@@ -50,7 +50,7 @@ func get(t *testing.T, srv *httptest.Server, method, path string, header http.He
 }
 
 func TestRoutes(t *testing.T) {
-	srv := httptest.NewServer(Handler())
+	srv := httptest.NewServer(Handler(Config{}))
 	defer srv.Close()
 	auth := http.Header{"Authorization": {sipgate.BasicAuth(DemoUser, DemoPassword)}}
 	cases := []struct {
@@ -68,6 +68,7 @@ func TestRoutes(t *testing.T) {
 		{"GET", "/scenario/nope/v2/account", 404, ""},
 		{"GET", "/scenario/not-json/v2/account", 200, "<!doctype html>"},
 		{"GET", "/scenario/array/v2/account", 200, "[{"},
+		{"GET", "/scenario/bad-json/v2/account", 200, `{"company":"Demo Telefon GmbH",`},
 		{"GET", "/scenario/html-500/v2/account", 500, "Internal Server Error"},
 		{"GET", "/scenario/redirect/v2/account", 302, ""},
 		{"GET", "/scenario/https-logo/v2/account", 200, `"logoUrl":"https://`},
@@ -97,7 +98,7 @@ func TestRoutes(t *testing.T) {
 }
 
 func TestPreflight(t *testing.T) {
-	srv := httptest.NewServer(Handler())
+	srv := httptest.NewServer(Handler(Config{}))
 	defer srv.Close()
 	pre := http.Header{"Origin": {"http://127.0.0.1:1"}, "Access-Control-Request-Method": {"GET"}, "Access-Control-Request-Headers": {"authorization"}}
 	resp, _ := get(t, srv, "OPTIONS", "/v2/account", pre)
@@ -107,5 +108,14 @@ func TestPreflight(t *testing.T) {
 	resp, _ = get(t, srv, "OPTIONS", "/scenario/no-cors/v2/account", pre)
 	if resp.Header.Get("Access-Control-Allow-Origin") != "" || resp.Header.Get("Access-Control-Allow-Headers") != "" {
 		t.Errorf("no-cors preflight allowed: %v", resp.Header)
+	}
+}
+
+func TestRedirectTarget(t *testing.T) {
+	srv := httptest.NewServer(Handler(Config{RedirectTo: "http://localhost:1"}))
+	defer srv.Close()
+	resp, _ := get(t, srv, "GET", "/scenario/redirect/v2/account", nil)
+	if resp.StatusCode != 302 || resp.Header.Get("Location") != "http://localhost:1/v2/account" {
+		t.Errorf("redirect = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }

@@ -1,0 +1,151 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"sipgate-account/internal/mockapi"
+)
+
+// wantNothingInFlight waits until the fake API has finished every request:
+// an aborted fetch must really end, not linger in the background.
+func wantNothingInFlight(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); apiInFlight.Load() != 0; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d requests are still open on the fake API: the fetch was not aborted", apiInFlight.Load())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// wasmMemory is the size of the Go module's linear memory in bytes.
+func wasmMemory(t *testing.T, tab context.Context) int {
+	t.Helper()
+	v, err := runJS(tab, `__wasmMemory.buffer.byteLength`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestFaults plays each fault of the network or the server and checks what
+// the caller gets, that nothing is left running, and that the module still
+// works afterwards.
+func TestFaults(t *testing.T) {
+	tab, log := openPage(t)
+	defer wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
+	creds := js(mockapi.DemoUser) + ", " + js(mockapi.DemoPassword)
+	faults := []struct {
+		name string
+		args string // after the credentials
+		code string // rejection code
+		says []string
+	}{
+		{"connection refused", `{baseURL: "` + closedOrigin + `/v2"}`, "NETWORK", []string{"offline", "baseURL", "CORS"}},
+		{"no CORS headers on another origin", `{baseURL: "` + otherOrigin + `/scenario/no-cors/v2"}`, "NETWORK", []string{"CORS", "proxy"}},
+		{"redirect to another origin", `{baseURL: "ORIGIN/scenario/redirect/v2"}`, "NETWORK", []string{"redirect"}},
+		{"no answer", `{baseURL: "ORIGIN/scenario/hang/v2", timeoutMs: 300}`, "TIMEOUT", []string{"timeoutMs"}},
+		{"body slower than the timeout", `{baseURL: "ORIGIN/scenario/trickle/v2", timeoutMs: 600}`, "TIMEOUT", []string{"timeoutMs"}},
+		{"aborted while waiting for headers", `(() => {
+			const c = new AbortController();
+			setTimeout(() => c.abort(), 200);
+			return {baseURL: "ORIGIN/scenario/hang/v2", signal: c.signal};
+		})()`, "ABORTED", []string{"aborted"}},
+		{"aborted while reading the body", `(() => {
+			const c = new AbortController();
+			setTimeout(() => c.abort(), 500);
+			return {baseURL: "ORIGIN/scenario/trickle/v2", signal: c.signal};
+		})()`, "ABORTED", []string{"aborted"}},
+		{"aborted with a reason", `(() => {
+			const c = new AbortController();
+			setTimeout(() => c.abort(new Error("user left")), 200);
+			return {baseURL: "ORIGIN/scenario/hang/v2", signal: c.signal, timeoutMs: 60000};
+		})()`, "ABORTED", nil},
+	}
+	for _, f := range faults {
+		t.Run(f.name, func(t *testing.T) {
+			elsewhere := elsewhereRequests.Load()
+			wantRejected(t, call(t, tab, creds+", "+f.args), f.code, f.says...)
+			wantNothingInFlight(t)
+			if n := elsewhereRequests.Load() - elsewhere; n != 0 {
+				t.Errorf("%d requests reached the redirect's target", n)
+			}
+			wantAlive(t, tab)
+		})
+	}
+
+	t.Run("aborted before the call", func(t *testing.T) {
+		before := apiRequests.Load()
+		wantRejected(t, call(t, tab, creds+`, {baseURL: "ORIGIN/v2", signal: AbortSignal.abort()}`), "ABORTED")
+		if n := apiRequests.Load() - before; n != 0 {
+			t.Errorf("%d requests were sent after the abort", n)
+		}
+		wantAlive(t, tab)
+	})
+
+	t.Run("5 MiB body", func(t *testing.T) {
+		before := wasmMemory(t, tab)
+		for i := 0; i < 3; i++ {
+			out := call(t, tab, creds+`, {baseURL: "ORIGIN/scenario/too-large/v2"}`)
+			if out.Resolved == nil || out.Resolved.Error == nil || out.Resolved.Error.Code != "RESPONSE_TOO_LARGE" {
+				t.Fatalf("got %+v %+v, want RESPONSE_TOO_LARGE", out.Resolved, out.Rejected)
+			}
+			if len(out.Resolved.Body) != 1<<20 {
+				t.Errorf("kept %d bytes of the body, want 1 MiB", len(out.Resolved.Body))
+			}
+		}
+		wantNothingInFlight(t)
+		// Reading 5 MiB three times would grow the module by far more: the
+		// limit stops reading after 1 MiB and cancels the rest.
+		grown := wasmMemory(t, tab) - before
+		t.Logf("linear memory %d -> %d bytes", before, before+grown)
+		if grown > 8<<20 {
+			t.Errorf("the module's memory grew by %d bytes over three 5 MiB answers", grown)
+		}
+		wantAlive(t, tab)
+	})
+
+	t.Run("1000 concurrent calls", func(t *testing.T) {
+		// Even calls use the right password, odd ones a wrong one; each must
+		// settle with its own answer.
+		script := `(async () => {
+			const calls = [];
+			for (let i = 0; i < 1000; i++) {
+				const pass = i % 2 === 0 ? ` + js(mockapi.DemoPassword) + ` : "wrong-" + i;
+				calls.push(fetchAccount(` + js(mockapi.DemoUser) + `, pass, {baseURL: "ORIGIN/v2"})
+					.then(r => r.status, e => "rejected " + e.code));
+			}
+			return JSON.stringify(await Promise.all(calls));
+		})()`
+		v, err := runJS(tab, strings.ReplaceAll(script, "ORIGIN", strings.TrimSuffix(pageURL, "/")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var statuses []any
+		if err := json.Unmarshal([]byte(v), &statuses); err != nil {
+			t.Fatalf("%v: %.200s", err, v)
+		}
+		if len(statuses) != 1000 {
+			t.Fatalf("%d calls settled, want 1000", len(statuses))
+		}
+		for i, s := range statuses {
+			want := 200.0
+			if i%2 == 1 {
+				want = 401
+			}
+			if s != want {
+				t.Errorf("call %d settled with %v, want %v", i, s, want)
+			}
+		}
+		wantAlive(t, tab)
+	})
+}
