@@ -81,8 +81,8 @@ func run(m *testing.M) int {
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	otherOrigin = "http://localhost:" + port
 	handler, err := devserver.New(devserver.Config{
-		Dir:            webDir,
-		Mock:           true,
+		Dir:  webDir,
+		Mock: true,
 		// The page may connect to all of them, so that only the module's own
 		// rules keep a call from going there.
 		ConnectOrigins: []string{otherOrigin, closedOrigin, elsewhereURL},
