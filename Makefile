@@ -3,6 +3,7 @@
 #   make demo    build, then serve web/ with the fake API on http://localhost:8080
 #   make serve   build, then serve web/ for use with the real sipgate API
 #   make test    vet, unit tests and browser tests in headless Chromium
+#   make fuzz    run each fuzz target for FUZZTIME (default 30s)
 #   make clean   remove build outputs
 
 GO        ?= go
@@ -11,7 +12,9 @@ GOROOT    := $(shell $(GO) env GOROOT)
 WASM      := web/sipgate-account.wasm
 WASM_EXEC := $(GOROOT)/lib/wasm/wasm_exec.js
 
-.PHONY: build demo serve test vet unit browser chromium clean
+FUZZTIME  ?= 30s
+
+.PHONY: build demo serve test vet unit browser chromium fuzz clean
 
 # Go's build cache makes a rebuild with no change cheap, so build always runs
 # the compiler rather than second-guessing which files it depends on.
@@ -50,6 +53,13 @@ chromium:
 	    echo "chromium is not installed: run 'sudo apt-get install chromium' (Debian) and make test again" >&2; exit 1; \
 	  fi; }
 	@chromium --version 2>/dev/null
+
+# Plain `go test` (make test) runs the seed corpora in sipgate/testdata/fuzz.
+fuzz:
+	@for target in $$($(GO) test -list '^Fuzz' ./sipgate/ | grep '^Fuzz'); do \
+	  echo "== $$target"; \
+	  $(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) ./sipgate/ || exit 1; \
+	done
 
 clean:
 	rm -f web/*.wasm web/*.wasm.gz web/*.wasm.br
