@@ -9,13 +9,11 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,10 +21,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"sipgate-account/internal/browser"
 	"sipgate-account/internal/devserver"
 	"sipgate-account/internal/mockapi"
 )
@@ -49,9 +46,9 @@ var (
 	// elsewhereRequests counts what reached it.
 	elsewhereURL      string
 	elsewhereRequests atomic.Int64
-	// browser is the context of the one Chromium all tests share; each test
+	// chromium is the context of the one browser all tests share; each test
 	// opens its own tab.
-	browser context.Context
+	chromium context.Context
 )
 
 func TestMain(m *testing.M) {
@@ -98,7 +95,7 @@ func run(m *testing.M) int {
 	pageURL = srv.URL + "/"
 
 	var cancel func()
-	browser, cancel, err = startChromium()
+	chromium, cancel, err = browser.Start()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "FAIL: headless Chromium cannot run, so the browser tests cannot either:", err)
 		return 1
@@ -130,42 +127,6 @@ func freeLoopbackOrigin() (string, error) {
 	return "http://" + ln.Addr().String(), nil
 }
 
-// chromiumPath finds Debian's chromium, or the binary named by $CHROMIUM.
-func chromiumPath() (string, error) {
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p, nil
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
-	}
-	return "", errors.New("no chromium on PATH: install Debian's chromium package (make test does so as root) or set $CHROMIUM")
-}
-
-func startChromium() (context.Context, func(), error) {
-	path, err := chromiumPath()
-	if err != nil {
-		return nil, nil, err
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox, // tests run as root in CI, where the sandbox cannot start
-		chromedp.DisableGPU,
-		// This machine has no network: keep Chromium from trying.
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	cancel := func() { cancelCtx(); cancelAlloc() }
-	if err := chromedp.Do(ctx); err != nil { // starts the browser and its first tab
-		cancel()
-		return nil, nil, err
-	}
-	return ctx, cancel, nil
-}
-
 // console collects what a tab writes to its console.
 type console struct {
 	mu    sync.Mutex
@@ -183,7 +144,7 @@ func (c *console) text() string {
 // openPage opens the page in a new tab and waits until the module is ready.
 func openPage(t *testing.T) (context.Context, *console) {
 	t.Helper()
-	tab, cancel := chromedp.NewContext(browser)
+	tab, cancel := chromedp.NewContext(chromium)
 	t.Cleanup(cancel)
 	log := &console{}
 	messages := chromedp.Console(tab)
@@ -198,11 +159,7 @@ func openPage(t *testing.T) (context.Context, *console) {
 	ctx, cancelTimeout := context.WithTimeout(tab, 60*time.Second)
 	t.Cleanup(cancelTimeout)
 	err := chromedp.Do(ctx,
-		chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tgt, page.AddScriptToEvaluateOnNewDocument,
-				page.AddScriptToEvaluateOnNewDocumentParams{Source: observer})
-			return err
-		}),
+		browser.Observe(),
 		chromedp.Navigate(pageURL),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`)),
 	)
@@ -211,23 +168,6 @@ func openPage(t *testing.T) (context.Context, *console) {
 	}
 	return ctx, log
 }
-
-// observer runs in the page before its own scripts. It only watches: it
-// records Content-Security-Policy violations, and keeps a handle on the Go
-// module's linear memory so tests can read its size.
-const observer = `
-globalThis.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-	__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
-});
-for (const name of ["instantiate", "instantiateStreaming"]) {
-	const original = WebAssembly[name];
-	WebAssembly[name] = async (...args) => {
-		const r = await original.apply(WebAssembly, args);
-		globalThis.__wasmMemory = r.instance.exports.mem;
-		return r;
-	};
-}`
 
 // outcome is how one fetchAccount call settled.
 type outcome struct {

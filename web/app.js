@@ -53,6 +53,8 @@
     if (typeof globalThis.fetchAccount !== "function") {
       throw new Error("the module started but did not install fetchAccount");
     }
+    // Start-up time, readable with performance.getEntriesByName("sipgate-ready").
+    performance.mark("sipgate-ready");
   }
 
   function showModuleFailure(err) {

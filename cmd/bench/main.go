@@ -1,0 +1,326 @@
+// Command bench measures what a page pays for the module: download size,
+// start-up, per-call overhead against plain JavaScript (fetch + btoa), many
+// calls at once, and memory over many calls. It drives real headless
+// Chromium against the built page and the fake API on 127.0.0.1, prints one
+// table and writes the figures as JSON. It asserts nothing: it measures.
+//
+//	go run ./cmd/bench [-web web] [-out bench/out/bench.json]
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/heapprofiler"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"sipgate-account/internal/browser"
+	"sipgate-account/internal/devserver"
+	"sipgate-account/internal/mockapi"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// Figures is what one run measured.
+type Figures struct {
+	Date         string  `json:"date"`
+	Browser      string  `json:"browser"`
+	Cores        int     `json:"cores"`
+	WasmRaw      int     `json:"wasmRawBytes"`
+	WasmGzip     int     `json:"wasmGzipBytes"`
+	WasmBrotli   int     `json:"wasmBrotliBytes"` // 0 when the brotli tool is missing
+	ReadyMs      float64 `json:"readyMedianMs"`
+	CallMs       float64 `json:"callMedianMs"`
+	PlainCallMs  float64 `json:"plainCallMedianMs"`
+	CallRatio    float64 `json:"callRatio"`
+	Burst        int     `json:"burstCalls"`
+	BurstMs      float64 `json:"burstMs"`
+	PlainBurstMs float64 `json:"plainBurstMs"`
+	BurstRatio   float64 `json:"burstRatio"`
+	MemCalls     int     `json:"memoryCalls"`
+	LinearBefore int     `json:"linearMemoryBeforeBytes"`
+	LinearAfter  int     `json:"linearMemoryAfterBytes"`
+	HeapBefore   float64 `json:"jsHeapBeforeBytes"`
+	HeapAfter    float64 `json:"jsHeapAfterBytes"`
+}
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	flags := flag.NewFlagSet("bench", flag.ContinueOnError)
+	web := flags.String("web", "web", "the built web root")
+	out := flags.String("out", "bench/out/bench.json", "where to write the figures as JSON")
+	loads := flags.Int("loads", 10, "fresh page loads for the ready time")
+	calls := flags.Int("calls", 300, "sequential calls of each kind for the per-call figure")
+	burst := flags.Int("burst", 1000, "concurrent calls")
+	memCalls := flags.Int("memory-calls", 10000, "sequential calls for the memory figure")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	f := Figures{Date: time.Now().UTC().Format("2006-01-02"), Cores: runtime.NumCPU(), Burst: *burst, MemCalls: *memCalls}
+	if err := sizes(filepath.Join(*web, devserver.WasmFile), &f); err != nil {
+		return err
+	}
+
+	handler, err := devserver.New(devserver.Config{Dir: *web, Mock: true})
+	if err != nil {
+		return err
+	}
+	srv := httptest.NewServer(handler)
+	defer srv.Close()
+	chromium, cancel, err := browser.Start()
+	if err != nil {
+		return fmt.Errorf("headless Chromium cannot run: %w", err)
+	}
+	defer cancel()
+	f.Browser = browserVersion()
+
+	if f.ReadyMs, err = readyTime(chromium, srv.URL, *loads); err != nil {
+		return fmt.Errorf("ready time: %w", err)
+	}
+	tab, cancelTab := chromedp.NewContext(chromium)
+	defer cancelTab()
+	if err := chromedp.Do(tab, browser.Observe(), chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`)),
+		chromedp.Evaluate[chromedp.Void](setup(srv.URL))); err != nil {
+		return err
+	}
+	if err := perCall(tab, *calls, &f); err != nil {
+		return fmt.Errorf("per call: %w", err)
+	}
+	if err := concurrent(tab, &f); err != nil {
+		return fmt.Errorf("concurrent: %w", err)
+	}
+	if err := memory(tab, &f); err != nil {
+		return fmt.Errorf("memory: %w", err)
+	}
+
+	printTable(stdout, &f)
+	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(f, "", "  ")
+	return os.WriteFile(*out, append(b, '\n'), 0o644)
+}
+
+// sizes reads the module's size as served: raw, gzip -9 (the standard
+// library) and brotli -q 11 (the brotli tool, when installed).
+func sizes(path string, f *Figures) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("%w: run `make build` first", err)
+	}
+	f.WasmRaw = len(raw)
+	var gz bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	w.Write(raw)
+	w.Close()
+	f.WasmGzip = gz.Len()
+	if br, err := exec.Command("brotli", "-q", "11", "-c", path).Output(); err == nil {
+		f.WasmBrotli = len(br)
+	}
+	return nil
+}
+
+// readyTime loads the page in a fresh browser context each time (an empty
+// cache, like a first visit) and reads how long after navigation start the
+// module was ready.
+func readyTime(chromium context.Context, url string, loads int) (float64, error) {
+	var times []float64
+	for i := 0; i < loads; i++ {
+		tab, cancel := chromedp.NewContext(chromium, chromedp.WithNewBrowserContext())
+		ms, err := chromedp.Run(tab, func(ctx context.Context, t *chromedp.Target) (float64, error) {
+			if err := chromedp.Do(ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`))); err != nil {
+				return 0, err
+			}
+			return chromedp.Evaluate[float64](`performance.getEntriesByName("sipgate-ready")[0].startTime`)(ctx, t)
+		})
+		cancel()
+		if err != nil {
+			return 0, err
+		}
+		times = append(times, ms)
+	}
+	return median(times), nil
+}
+
+// setup defines, in the page, the plain-JavaScript call a user would
+// otherwise write, and timing helpers for both kinds of call.
+func setup(origin string) string {
+	return `
+const base = ` + quote(origin+"/v2") + `;
+const user = ` + quote(mockapi.DemoUser) + `, pass = ` + quote(mockapi.DemoPassword) + `;
+globalThis.plainCall = async () => {
+	const r = await fetch(base + "/account", {
+		headers: {Authorization: "Basic " + btoa(user + ":" + pass), Accept: "application/json"},
+		credentials: "omit", redirect: "error",
+	});
+	const body = await r.text();
+	return {ok: r.ok, status: r.status, body, account: r.ok ? JSON.parse(body) : null};
+};
+globalThis.ourCall = () => fetchAccount(user, pass, {baseURL: base});
+globalThis.timeEach = async (fn, n) => {
+	const times = [];
+	for (let i = 0; i < n; i++) {
+		const t0 = performance.now();
+		const r = await fn();
+		times.push(performance.now() - t0);
+		if (!r.ok) throw new Error("call failed: " + r.status);
+	}
+	return times;
+};
+globalThis.timeBurst = async (fn, n) => {
+	const t0 = performance.now();
+	const rs = await Promise.all(Array.from({length: n}, fn));
+	if (rs.some(r => !r.ok)) throw new Error("a call failed");
+	return performance.now() - t0;
+};
+void 0;`
+}
+
+// browserVersion asks the binary; the user agent string shows only the
+// major version.
+func browserVersion() string {
+	path, err := browser.Path()
+	if err != nil {
+		return "unknown"
+	}
+	v, err := exec.Command(path, "--version").Output()
+	if err != nil {
+		return "unknown"
+	}
+	fields := strings.Fields(string(v))
+	if len(fields) >= 2 {
+		return fields[0] + " " + fields[1]
+	}
+	return strings.TrimSpace(string(v))
+}
+
+func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// perCall interleaves blocks of our calls and plain calls, so that drift of
+// the machine falls on both alike.
+func perCall(tab context.Context, calls int, f *Figures) error {
+	const block = 25
+	if _, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](`Promise.all([timeEach(ourCall, 20), timeEach(plainCall, 20)]).then(() => [])`, chromedp.EvalAwaitPromise)); err != nil {
+		return err // warm-up
+	}
+	var ours, plain []float64
+	for len(ours) < calls {
+		n := min(block, calls-len(ours))
+		o, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(ourCall, %d)", n), chromedp.EvalAwaitPromise))
+		if err != nil {
+			return err
+		}
+		p, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(plainCall, %d)", n), chromedp.EvalAwaitPromise))
+		if err != nil {
+			return err
+		}
+		ours, plain = append(ours, o...), append(plain, p...)
+	}
+	f.CallMs, f.PlainCallMs = median(ours), median(plain)
+	f.CallRatio = f.CallMs / f.PlainCallMs
+	return nil
+}
+
+// concurrent times bursts of calls at once, ours and plain in turn, three
+// rounds each, and keeps the medians.
+func concurrent(tab context.Context, f *Figures) error {
+	var ours, plain []float64
+	for i := 0; i < 3; i++ {
+		o, err := chromedp.Run(tab, chromedp.Evaluate[float64](fmt.Sprintf("timeBurst(ourCall, %d)", f.Burst), chromedp.EvalAwaitPromise))
+		if err != nil {
+			return err
+		}
+		p, err := chromedp.Run(tab, chromedp.Evaluate[float64](fmt.Sprintf("timeBurst(plainCall, %d)", f.Burst), chromedp.EvalAwaitPromise))
+		if err != nil {
+			return err
+		}
+		ours, plain = append(ours, o), append(plain, p)
+	}
+	f.BurstMs, f.PlainBurstMs = median(ours), median(plain)
+	f.BurstRatio = f.BurstMs / f.PlainBurstMs
+	return nil
+}
+
+// memory reads the module's linear memory and the page's JS heap (after a
+// garbage collection) before and after many sequential calls.
+func memory(tab context.Context, f *Figures) error {
+	type reading struct {
+		linear int
+		heap   float64
+	}
+	measure := func() (int, float64, error) {
+		r, err := chromedp.Run(tab, func(ctx context.Context, t *chromedp.Target) (reading, error) {
+			if _, err := cdp.Call(ctx, t, heapprofiler.CollectGarbage, cdp.Empty{}); err != nil {
+				return reading{}, err
+			}
+			heap, err := cdp.Call(ctx, t, cdpruntime.GetHeapUsage, cdp.Empty{})
+			if err != nil {
+				return reading{}, err
+			}
+			linear, err := chromedp.Evaluate[int](`__wasmMemory.buffer.byteLength`)(ctx, t)
+			return reading{linear, heap.UsedSize}, err
+		})
+		return r.linear, r.heap, err
+	}
+	var err error
+	if f.LinearBefore, f.HeapBefore, err = measure(); err != nil {
+		return err
+	}
+	if _, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(ourCall, %d).then(() => [])", f.MemCalls), chromedp.EvalAwaitPromise)); err != nil {
+		return err
+	}
+	f.LinearAfter, f.HeapAfter, err = measure()
+	return err
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func printTable(w io.Writer, f *Figures) {
+	mb := func(n int) string { return fmt.Sprintf("%.2f MB (%d B)", float64(n)/1e6, n) }
+	rows := [][2]string{
+		{"date / browser / cores", fmt.Sprintf("%s / %s / %d", f.Date, f.Browser, f.Cores)},
+		{".wasm raw", mb(f.WasmRaw)},
+		{".wasm gzip -9", mb(f.WasmGzip)},
+		{".wasm brotli -q 11", mb(f.WasmBrotli)},
+		{"ready time (median of fresh loads)", fmt.Sprintf("%.1f ms", f.ReadyMs)},
+		{"per call: fetchAccount / plain JS (median)", fmt.Sprintf("%.3f ms / %.3f ms = %.2f×", f.CallMs, f.PlainCallMs, f.CallRatio)},
+		{fmt.Sprintf("%d concurrent: ours / plain JS", f.Burst), fmt.Sprintf("%.0f ms / %.0f ms = %.2f×", f.BurstMs, f.PlainBurstMs, f.BurstRatio)},
+		{fmt.Sprintf("linear memory before / after %d calls", f.MemCalls), fmt.Sprintf("%.1f MiB / %.1f MiB", float64(f.LinearBefore)/(1<<20), float64(f.LinearAfter)/(1<<20))},
+		{fmt.Sprintf("JS heap before / after %d calls", f.MemCalls), fmt.Sprintf("%.1f MiB / %.1f MiB", f.HeapBefore/(1<<20), f.HeapAfter/(1<<20))},
+	}
+	fmt.Fprintln(w, "| figure | value |")
+	fmt.Fprintln(w, "| --- | --- |")
+	for _, r := range rows {
+		fmt.Fprintf(w, "| %s | %s |\n", r[0], strings.ReplaceAll(r[1], "|", "/"))
+	}
+}
