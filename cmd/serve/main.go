@@ -10,11 +10,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -71,7 +73,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "Demo mode: the fake sipgate API answers at %s/v2 on the same origin.\n", url)
 		fmt.Fprintf(stdout, "  Log in with   %s / %s\n", mockapi.DemoUser, mockapi.DemoPassword)
 		fmt.Fprintf(stdout, "  or the token  %s / %s\n", mockapi.DemoTokenID, mockapi.DemoToken)
-		fmt.Fprintf(stdout, "  Other answers: set Advanced > API base URL to %s/scenario/NAME/v2 (NAME: status-401, status-429, hang, ...)\n", url)
+		fmt.Fprintf(stdout, "  Other answers: set Advanced > API base URL to %s/scenario/NAME/v2, NAME one of:\n", url)
+		for _, name := range slices.Sorted(maps.Keys(mockapi.Scenarios)) {
+			fmt.Fprintf(stdout, "    %-11s %s\n", name, mockapi.Scenarios[name])
+		}
 	} else {
 		fmt.Fprintln(stdout, "The page calls the real sipgate API (https://api.sipgate.com/v2).")
 	}
