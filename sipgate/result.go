@@ -2,7 +2,6 @@ package sipgate
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,8 +22,21 @@ type Result struct {
 	// through untouched (company, mainProductType, logoUrl, verified, ...).
 	// It stays raw JSON so that each host decodes it natively (JSON.parse in
 	// the browser) and no field is lost or reshaped on the way.
-	Account json.RawMessage `json:"account"`
-	Error   *ResultError    `json:"error"` // set iff !OK
+	Account RawJSON      `json:"account"`
+	Error   *ResultError `json:"error"` // set iff !OK
+}
+
+// RawJSON is JSON text kept as it arrived. It marshals as itself, as
+// encoding/json's RawMessage does; it is its own type so that the module
+// does not link encoding/json for one method.
+type RawJSON []byte
+
+// MarshalJSON returns the text unchanged, or null for none.
+func (m RawJSON) MarshalJSON() ([]byte, error) {
+	if m == nil {
+		return []byte("null"), nil
+	}
+	return m, nil
 }
 
 // ResultError says why a response is not the account.
@@ -44,9 +56,9 @@ func NewResult(status int, header http.Header, body []byte, tooLarge bool) *Resu
 		r.Error = &ResultError{CodeResponseTooLarge, "the response body is larger than the 1 MiB limit (" +
 			statusLine(status) + "); only the first 1 MiB is kept. This is not the sipgate API: check baseURL."}
 	case status >= 200 && status <= 299:
-		if len(trimmed) > 0 && trimmed[0] == '{' && json.Valid(trimmed) {
+		if isJSONObject(trimmed) {
 			r.OK = true
-			r.Account = json.RawMessage(trimmed)
+			r.Account = RawJSON(trimmed)
 			return r
 		}
 		r.Error = BadResponseError(status)
