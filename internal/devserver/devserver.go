@@ -47,8 +47,7 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, errors.New(cfg.Dir + " is not a directory")
 	}
 	mux := http.NewServeMux()
-	files := http.FileServer(http.FS(noListing{os.DirFS(cfg.Dir)}))
-	mux.Handle("/", staticHeaders(files))
+	mux.Handle("/", staticHeaders(newStaticFiles(noListing{os.DirFS(cfg.Dir)})))
 	if cfg.Mock {
 		api := mockapi.Handler(cfg.API)
 		mux.Handle("/v2/", api)
@@ -72,14 +71,11 @@ func demoConfig() http.Handler {
 	})
 }
 
-// staticHeaders sets what a static host must get right for Go WebAssembly:
-// application/wasm, without which instantiateStreaming refuses the module.
+// staticHeaders sets the cache policy: the browser keeps every file but
+// revalidates it on each use, so a rebuild shows at once and an unchanged
+// file costs a 304 (its ETag matches) instead of a download.
 func staticHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, ".wasm") {
-			w.Header().Set("Content-Type", "application/wasm")
-		}
-		// A development server: always revalidate, so a rebuild shows at once.
 		w.Header().Set("Cache-Control", "no-cache")
 		next.ServeHTTP(w, r)
 	})

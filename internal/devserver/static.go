@@ -1,0 +1,187 @@
+package devserver
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// encodings are the pre-compressed copies a file may have beside it, best
+// first. `make build` writes sipgate-account.wasm.br and .gz; brotli is about
+// a fifth of the raw module and gzip about a quarter.
+var encodings = []struct{ name, ext string }{
+	{"br", ".br"},
+	{"gzip", ".gz"},
+}
+
+// staticFiles serves the web root. For a file with pre-compressed copies it
+// picks the best one the browser accepts and sends it with Content-Encoding
+// and Vary: Accept-Encoding. Every file gets a strong ETag from a hash of
+// the bytes sent, so a revalidation (Cache-Control: no-cache) costs a 304
+// and no download while the file is unchanged. Directories and redirects are
+// left to http.FileServer.
+type staticFiles struct {
+	fsys  fs.FS
+	files http.Handler
+
+	mu    sync.Mutex
+	etags map[etagKey]string
+}
+
+// etagKey identifies one version of one file, so a rebuilt file gets a new
+// hash without hashing on every request.
+type etagKey struct {
+	name    string
+	size    int64
+	modTime time.Time
+}
+
+func newStaticFiles(fsys fs.FS) *staticFiles {
+	return &staticFiles{fsys: fsys, files: http.FileServer(http.FS(fsys)), etags: map[etagKey]string{}}
+}
+
+func (s *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if strings.HasSuffix(r.URL.Path, "/") {
+		name = path.Join(name, "index.html")
+	}
+	if name == "" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		s.files.ServeHTTP(w, r)
+		return
+	}
+	ctype := contentType(name)
+	if ctype == "" {
+		// Unknown types are left to http.FileServer, which sniffs them;
+		// sniffing a compressed copy would give the wrong answer.
+		s.files.ServeHTTP(w, r)
+		return
+	}
+	for _, enc := range encodings {
+		f, info, ok := s.open(name + enc.ext)
+		if !ok {
+			continue
+		}
+		// This file has variants: caches must key on Accept-Encoding.
+		w.Header().Add("Vary", "Accept-Encoding")
+		if !accepts(r.Header.Get("Accept-Encoding"), enc.name) {
+			f.Close()
+			continue
+		}
+		defer f.Close()
+		w.Header().Set("Content-Encoding", enc.name)
+		s.serve(w, r, name+enc.ext, f, info, ctype)
+		return
+	}
+	f, info, ok := s.open(name)
+	if !ok {
+		s.files.ServeHTTP(w, r) // 404s and directory redirects, as usual
+		return
+	}
+	defer f.Close()
+	s.serve(w, r, name, f, info, ctype)
+}
+
+// open opens name when it is a regular file that can seek (what
+// http.ServeContent needs for ranges and HEAD).
+func (s *staticFiles) open(name string) (io.ReadSeekCloser, fs.FileInfo, bool) {
+	f, err := s.fsys.Open(name)
+	if err != nil {
+		return nil, nil, false
+	}
+	info, err := f.Stat()
+	rs, seekable := f.(io.ReadSeekCloser)
+	if err != nil || !info.Mode().IsRegular() || !seekable {
+		f.Close()
+		return nil, nil, false
+	}
+	return rs, info, true
+}
+
+func (s *staticFiles) serve(w http.ResponseWriter, r *http.Request, name string, f io.ReadSeeker, info fs.FileInfo, ctype string) {
+	etag, err := s.etag(name, f, info)
+	if err != nil {
+		http.Error(w, "500 Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("ETag", etag)
+	if w.Header().Get("Content-Encoding") != "" && r.Header.Get("Range") == "" {
+		// ServeContent leaves the length out once Content-Encoding is set
+		// (it cannot know who compresses). Here the copy on disk is exactly
+		// what is sent, and a browser shows download progress only with it.
+		w.Header().Set("Content-Length", strconv.FormatInt(info.Size(), 10))
+	}
+	// ServeContent answers If-None-Match with 304 and handles ranges and HEAD.
+	http.ServeContent(w, r, name, info.ModTime(), f)
+}
+
+// etag is a strong validator: the first 128 bits of the SHA-256 of the file.
+func (s *staticFiles) etag(name string, f io.ReadSeeker, info fs.FileInfo) (string, error) {
+	key := etagKey{name, info.Size(), info.ModTime()}
+	s.mu.Lock()
+	etag, ok := s.etags[key]
+	s.mu.Unlock()
+	if ok {
+		return etag, nil
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", err
+	}
+	etag = `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
+	s.mu.Lock()
+	s.etags[key] = etag
+	s.mu.Unlock()
+	return etag, nil
+}
+
+// contentType is the type of the original (uncompressed) file. .wasm is set
+// here rather than trusted to the system's MIME table: without
+// application/wasm, WebAssembly.instantiateStreaming refuses the module.
+func contentType(name string) string {
+	if path.Ext(name) == ".wasm" {
+		return "application/wasm"
+	}
+	return mime.TypeByExtension(path.Ext(name))
+}
+
+// accepts reports whether an Accept-Encoding header allows coding, by name
+// or through "*", with a q-value above zero (RFC 9110, section 12.5.3).
+func accepts(header, coding string) bool {
+	wildcard := false
+	for _, item := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(item, ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name != coding && name != "*" {
+			continue
+		}
+		ok := qAboveZero(params)
+		if name == coding {
+			return ok // an explicit entry wins over "*"
+		}
+		wildcard = ok
+	}
+	return wildcard
+}
+
+func qAboveZero(params string) bool {
+	for _, p := range strings.Split(params, ";") {
+		k, v, found := strings.Cut(strings.TrimSpace(p), "=")
+		if found && strings.EqualFold(strings.TrimSpace(k), "q") {
+			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return err == nil && q > 0
+		}
+	}
+	return true
+}

@@ -1,0 +1,163 @@
+package devserver
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// newCompressedServer serves a web root whose module has .br and .gz copies
+// beside it, as `make build` writes them. The copies' contents only need to
+// be told apart: the server never decodes them.
+func newCompressedServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"index.html":        "<!doctype html><title>page</title>",
+		"app.js":            "// app",
+		WasmFile:            "\x00asm raw",
+		WasmFile + ".br":    "brotli bytes",
+		WasmFile + ".gz":    "gzip bytes",
+		".secret":           "dot file",
+		".secret.br":        "dot file, compressed",
+		"notes.unknowntype": "sniffed",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := New(Config{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// get sends acceptEncoding as written. Setting the header ourselves also
+// stops Go's client from asking for gzip and unpacking it behind our back.
+func get(t *testing.T, srv *httptest.Server, method, path, acceptEncoding string, extra ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept-Encoding", acceptEncoding)
+	for i := 0; i+1 < len(extra); i += 2 {
+		req.Header.Set(extra[i], extra[i+1])
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestPicksEncodingTheBrowserAccepts(t *testing.T) {
+	srv := newCompressedServer(t)
+	tests := []struct {
+		accept, encoding, body string
+	}{
+		{"gzip, deflate, br, zstd", "br", "brotli bytes"}, // what Chromium sends
+		{"gzip, deflate, br", "br", "brotli bytes"},
+		{"BR", "br", "brotli bytes"},
+		{"gzip", "gzip", "gzip bytes"},
+		{"br;q=0, gzip", "gzip", "gzip bytes"},
+		{"br; q=0.0, gzip;q=0.5", "gzip", "gzip bytes"},
+		{"*", "br", "brotli bytes"},
+		{"*, br;q=0", "gzip", "gzip bytes"},
+		{"*;q=0", "", "\x00asm raw"},
+		{"", "", "\x00asm raw"},
+		{"identity", "", "\x00asm raw"},
+		{"deflate, zstd", "", "\x00asm raw"},
+	}
+	etags := map[string]string{}
+	for _, tt := range tests {
+		resp, body := get(t, srv, "GET", "/"+WasmFile, tt.accept)
+		if resp.StatusCode != 200 || body != tt.body {
+			t.Errorf("Accept-Encoding %q: %d %q, want 200 %q", tt.accept, resp.StatusCode, body, tt.body)
+		}
+		if resp.ContentLength != int64(len(tt.body)) {
+			t.Errorf("Accept-Encoding %q: Content-Length %d, want %d", tt.accept, resp.ContentLength, len(tt.body))
+		}
+		h := resp.Header
+		if got := h.Get("Content-Encoding"); got != tt.encoding {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", tt.accept, got, tt.encoding)
+		}
+		if got := h.Get("Content-Type"); got != "application/wasm" {
+			t.Errorf("Accept-Encoding %q: Content-Type %q, want application/wasm", tt.accept, got)
+		}
+		if got := h.Get("Vary"); got != "Accept-Encoding" {
+			t.Errorf("Accept-Encoding %q: Vary %q, want Accept-Encoding", tt.accept, got)
+		}
+		if got := h.Get("Cache-Control"); got != "no-cache" {
+			t.Errorf("Accept-Encoding %q: Cache-Control %q, want no-cache", tt.accept, got)
+		}
+		etag := h.Get("ETag")
+		if len(etag) != 34 || etag[0] != '"' {
+			t.Errorf("Accept-Encoding %q: ETag %q, want a quoted 32-digit hash", tt.accept, etag)
+		}
+		if prev, seen := etags[tt.encoding]; seen && prev != etag {
+			t.Errorf("encoding %q: ETag changed from %s to %s for the same bytes", tt.encoding, prev, etag)
+		}
+		etags[tt.encoding] = etag
+	}
+	if len(etags) != 3 || etags["br"] == etags["gzip"] || etags["br"] == etags[""] || etags["gzip"] == etags[""] {
+		t.Errorf("each encoding needs its own ETag, got %v", etags)
+	}
+}
+
+func TestRevalidationAndRanges(t *testing.T) {
+	srv := newCompressedServer(t)
+	resp, _ := get(t, srv, "GET", "/"+WasmFile, "br")
+	etag := resp.Header.Get("ETag")
+
+	resp, body := get(t, srv, "GET", "/"+WasmFile, "br", "If-None-Match", etag)
+	if resp.StatusCode != http.StatusNotModified || body != "" {
+		t.Errorf("If-None-Match with the current ETag: %d %q, want 304 and no body", resp.StatusCode, body)
+	}
+	// The brotli copy's ETag does not validate the gzip copy.
+	resp, body = get(t, srv, "GET", "/"+WasmFile, "gzip", "If-None-Match", etag)
+	if resp.StatusCode != 200 || body != "gzip bytes" {
+		t.Errorf("If-None-Match with another copy's ETag: %d %q, want 200 gzip bytes", resp.StatusCode, body)
+	}
+	resp, body = get(t, srv, "HEAD", "/"+WasmFile, "br")
+	if resp.StatusCode != 200 || body != "" || resp.ContentLength != 12 || resp.Header.Get("Content-Encoding") != "br" {
+		t.Errorf("HEAD: %d %q length %d encoding %q", resp.StatusCode, body, resp.ContentLength, resp.Header.Get("Content-Encoding"))
+	}
+	// A range applies to the bytes sent, that is to the compressed copy.
+	resp, body = get(t, srv, "GET", "/"+WasmFile, "br", "Range", "bytes=0-5")
+	if resp.StatusCode != http.StatusPartialContent || body != "brotli" {
+		t.Errorf("Range: %d %q, want 206 brotli", resp.StatusCode, body)
+	}
+}
+
+func TestFilesWithoutCopies(t *testing.T) {
+	srv := newCompressedServer(t)
+	for _, path := range []string{"/", "/app.js"} {
+		resp, _ := get(t, srv, "GET", path, "br, gzip")
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "" || resp.Header.Get("Vary") != "" || resp.Header.Get("ETag") == "" {
+			t.Errorf("%s: %d encoding %q vary %q etag %q; want 200, identity, no Vary, an ETag", path, resp.StatusCode,
+				resp.Header.Get("Content-Encoding"), resp.Header.Get("Vary"), resp.Header.Get("ETag"))
+		}
+	}
+	if resp, body := get(t, srv, "GET", "/notes.unknowntype", "br"); resp.StatusCode != 200 || body != "sniffed" {
+		t.Errorf("a file of unknown type: %d %q", resp.StatusCode, body)
+	}
+	// A compressed copy of a hidden file stays hidden.
+	for _, path := range []string{"/.secret", "/.secret.br"} {
+		if resp, _ := get(t, srv, "GET", path, "br"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", path, resp.StatusCode)
+		}
+	}
+	if resp, _ := get(t, srv, "POST", "/"+WasmFile, "br"); resp.Header.Get("Content-Encoding") != "" {
+		t.Errorf("POST got a compressed copy")
+	}
+}
