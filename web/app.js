@@ -35,7 +35,12 @@
     }
   }
 
+  // Start-up is marked in three steps, readable with
+  // performance.getEntriesByName(...): the page starts loading the module
+  // (sipgate-load), the module is downloaded and compiled (sipgate-compiled),
+  // and fetchAccount exists (sipgate-ready).
   async function loadModule() {
+    performance.mark("sipgate-load");
     const go = new Go();
     let instance;
     try {
@@ -48,12 +53,12 @@
       ({ instance } = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject));
       console.warn(`${WASM_URL} was not served as application/wasm; loading it the slower way.`, streamingError);
     }
+    performance.mark("sipgate-compiled");
     // run() resolves only if the Go program exits, which it never should.
     go.run(instance).then(() => showModuleFailure(new Error("the module stopped")));
     if (typeof globalThis.fetchAccount !== "function") {
       throw new Error("the module started but did not install fetchAccount");
     }
-    // Start-up time, readable with performance.getEntriesByName("sipgate-ready").
     performance.mark("sipgate-ready");
   }
 

@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/heapprofiler"
+	"github.com/chromedp/cdproto/network"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -43,40 +45,64 @@ func main() {
 
 // Figures is what one run measured.
 type Figures struct {
-	Date         string  `json:"date"`
-	Browser      string  `json:"browser"`
-	Cores        int     `json:"cores"`
-	WasmRaw      int     `json:"wasmRawBytes"`
-	WasmGzip     int     `json:"wasmGzipBytes"`
-	WasmBrotli   int     `json:"wasmBrotliBytes"` // 0 when the brotli tool is missing
-	ReadyMs      float64 `json:"readyMedianMs"`
-	CallMs       float64 `json:"callMedianMs"`
-	PlainCallMs  float64 `json:"plainCallMedianMs"`
-	CallRatio    float64 `json:"callRatio"`
-	Burst        int     `json:"burstCalls"`
-	BurstMs      float64 `json:"burstMs"`
-	PlainBurstMs float64 `json:"plainBurstMs"`
-	BurstRatio   float64 `json:"burstRatio"`
-	MemCalls     int     `json:"memoryCalls"`
-	LinearBefore int     `json:"linearMemoryBeforeBytes"`
-	LinearAfter  int     `json:"linearMemoryAfterBytes"`
-	HeapBefore   float64 `json:"jsHeapBeforeBytes"`
-	HeapAfter    float64 `json:"jsHeapAfterBytes"`
+	Date       string `json:"date"`
+	Browser    string `json:"browser"`
+	Cores      int    `json:"cores"`
+	WasmRaw    int    `json:"wasmRawBytes"`
+	WasmGzip   int    `json:"wasmGzipBytes"`
+	WasmBrotli int    `json:"wasmBrotliBytes"` // 0 when the brotli tool is missing
+	// The floor: bench/minimalclient, the smallest Go net/http client,
+	// built with the module's flags and measured the same way.
+	MinRaw       int        `json:"minimalRawBytes"`
+	MinGzip      int        `json:"minimalGzipBytes"`
+	MinBrotli    int        `json:"minimalBrotliBytes"`
+	MinReadyMs   float64    `json:"minimalReadyMedianMs"`
+	MinPhases    [3]float64 `json:"minimalReadyPhasesMs"` // as LoadStartMs, CompileMs, StartMs
+	MinCallMs    float64    `json:"minimalCallMedianMs"`
+	ReadyMs      float64    `json:"readyMedianMs"`
+	LoadStartMs  float64    `json:"readyLoadStartMs"` // navigation start -> the page starts loading the module
+	CompileMs    float64    `json:"readyCompileMs"`   // download, compile and instantiate
+	StartMs      float64    `json:"readyGoStartMs"`   // Go runtime start until fetchAccount exists
+	CallMs       float64    `json:"callMedianMs"`
+	PlainCallMs  float64    `json:"plainCallMedianMs"`
+	CallRatio    float64    `json:"callRatio"`
+	Burst        int        `json:"burstCalls"`
+	BurstMs      float64    `json:"burstMs"`
+	PlainBurstMs float64    `json:"plainBurstMs"`
+	BurstRatio   float64    `json:"burstRatio"`
+	MemCalls     int        `json:"memoryCalls"`
+	LinearBefore int        `json:"linearMemoryBeforeBytes"`
+	LinearAfter  int        `json:"linearMemoryAfterBytes"`
+	HeapBefore   float64    `json:"jsHeapBeforeBytes"`
+	HeapAfter    float64    `json:"jsHeapAfterBytes"`
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	flags := flag.NewFlagSet("bench", flag.ContinueOnError)
 	web := flags.String("web", "web", "the built web root")
 	out := flags.String("out", "bench/out/bench.json", "where to write the figures as JSON")
+	minimal := flags.String("minimal", "bench/out/minimal.wasm", "the built bench/minimalclient module (make bench builds it)")
+	minimalPage := flags.String("minimal-page", "bench/minimalclient", "the minimal client's page")
 	loads := flags.Int("loads", 10, "fresh page loads for the ready time")
 	calls := flags.Int("calls", 300, "sequential calls of each kind for the per-call figure")
 	burst := flags.Int("burst", 1000, "concurrent calls")
 	memCalls := flags.Int("memory-calls", 10000, "sequential calls for the memory figure")
-	if err := flags.Parse(args); err != nil {
+	err := flags.Parse(args)
+	if err != nil {
 		return err
 	}
 	f := Figures{Date: time.Now().UTC().Format("2006-01-02"), Cores: runtime.NumCPU(), Burst: *burst, MemCalls: *memCalls}
-	if err := sizes(filepath.Join(*web, devserver.WasmFile), &f); err != nil {
+	// brotli -q 11 takes about 20 s a module: both at once.
+	minErr := make(chan error, 1)
+	go func() {
+		var err error
+		f.MinRaw, f.MinGzip, f.MinBrotli, err = sizes(*minimal)
+		minErr <- err
+	}()
+	if f.WasmRaw, f.WasmGzip, f.WasmBrotli, err = sizes(filepath.Join(*web, devserver.WasmFile)); err != nil {
+		return err
+	}
+	if err := <-minErr; err != nil {
 		return err
 	}
 
@@ -84,7 +110,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := httptest.NewServer(handler)
+	// The minimal client lives under /bench/minimal/ on the same origin, so
+	// the module's page can load it beside the module for the per-call floor.
+	mux := http.NewServeMux()
+	mux.Handle("/", handler)
+	mux.Handle("/bench/minimal/", http.StripPrefix("/bench/minimal/", http.FileServer(http.Dir(*minimalPage))))
+	mux.HandleFunc("/bench/minimal/minimal.wasm", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/wasm")
+		http.ServeFile(w, r, *minimal)
+	})
+	mux.HandleFunc("/wasm_exec.js", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, filepath.Join(*web, "wasm_exec.js"))
+	})
+	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	chromium, cancel, err := browser.Start()
 	if err != nil {
@@ -93,14 +131,21 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	defer cancel()
 	f.Browser = browserVersion()
 
-	if f.ReadyMs, err = readyTime(chromium, srv.URL, *loads); err != nil {
+	ready, err := readyTime(chromium, srv.URL+"/", "sipgate", *loads)
+	if err != nil {
 		return fmt.Errorf("ready time: %w", err)
 	}
+	f.LoadStartMs, f.CompileMs, f.StartMs, f.ReadyMs = ready[0], ready[1], ready[2], ready[3]
+	if ready, err = readyTime(chromium, srv.URL+"/bench/minimal/", "minimal", *loads); err != nil {
+		return fmt.Errorf("ready time of the minimal client: %w", err)
+	}
+	f.MinReadyMs, f.MinPhases = ready[3], [3]float64{ready[0], ready[1], ready[2]}
 	tab, cancelTab := chromedp.NewContext(chromium)
 	defer cancelTab()
-	if err := chromedp.Do(tab, browser.Observe(), chromedp.Navigate(srv.URL+"/"),
+	if err := chromedp.Do(tab, browser.Observe(), noNetworkRecording(), chromedp.Navigate(srv.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`)),
-		chromedp.Evaluate[chromedp.Void](setup(srv.URL))); err != nil {
+		chromedp.Evaluate[chromedp.Void](setup(srv.URL)),
+		chromedp.Evaluate[chromedp.Void](`loadMinimal()`, chromedp.EvalAwaitPromise)); err != nil {
 		return err
 	}
 	if err := perCall(tab, *calls, &f); err != nil {
@@ -121,45 +166,59 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return os.WriteFile(*out, append(b, '\n'), 0o644)
 }
 
-// sizes reads the module's size as served: raw, gzip -9 (the standard
+// sizes reads a module's size as served: raw, gzip -9 (the standard
 // library) and brotli -q 11 (the brotli tool, when installed).
-func sizes(path string, f *Figures) error {
-	raw, err := os.ReadFile(path)
+func sizes(path string) (raw, gz, br int, err error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("%w: run `make build` first", err)
+		return 0, 0, 0, fmt.Errorf("%w: run `make bench`, which builds it first", err)
 	}
-	f.WasmRaw = len(raw)
-	var gz bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	w.Write(raw)
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	w.Write(b)
 	w.Close()
-	f.WasmGzip = gz.Len()
-	if br, err := exec.Command("brotli", "-q", "11", "-c", path).Output(); err == nil {
-		f.WasmBrotli = len(br)
+	if out, err := exec.Command("brotli", "-q", "11", "-c", path).Output(); err == nil {
+		br = len(out)
 	}
-	return nil
+	return len(b), buf.Len(), br, nil
 }
 
-// readyTime loads the page in a fresh browser context each time (an empty
-// cache, like a first visit) and reads how long after navigation start the
-// module was ready.
-func readyTime(chromium context.Context, url string, loads int) (float64, error) {
-	var times []float64
+// readyTime loads a page in a fresh browser context each time (an empty
+// cache, like a first visit) and reads, from the page's performance marks
+// (prefix-load, prefix-compiled, prefix-ready), how long after navigation
+// start the page began loading its module, had it compiled, and had it
+// running. It returns the median of each phase and of the total.
+func readyTime(chromium context.Context, url, prefix string, loads int) ([4]float64, error) {
+	var load, compiled, started, total []float64
 	for i := 0; i < loads; i++ {
 		tab, cancel := chromedp.NewContext(chromium, chromedp.WithNewBrowserContext())
-		ms, err := chromedp.Run(tab, func(ctx context.Context, t *chromedp.Target) (float64, error) {
-			if err := chromedp.Do(ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`))); err != nil {
-				return 0, err
+		marks, err := chromedp.Run(tab, func(ctx context.Context, t *chromedp.Target) ([]float64, error) {
+			if err := chromedp.Do(ctx, noNetworkRecording(), chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`))); err != nil {
+				return nil, err
 			}
-			return chromedp.Evaluate[float64](`performance.getEntriesByName("sipgate-ready")[0].startTime`)(ctx, t)
+			return chromedp.Evaluate[[]float64](`["load", "compiled", "ready"].map(n => performance.getEntriesByName(`+quote(prefix+"-")+` + n)[0].startTime)`)(ctx, t)
 		})
 		cancel()
 		if err != nil {
-			return 0, err
+			return [4]float64{}, err
 		}
-		times = append(times, ms)
+		load, compiled = append(load, marks[0]), append(compiled, marks[1]-marks[0])
+		started, total = append(started, marks[2]-marks[1]), append(total, marks[2])
 	}
-	return median(times), nil
+	// The total is its own median, not the sum of the phases' medians.
+	return [4]float64{median(load), median(compiled), median(started), median(total)}, nil
+}
+
+// noNetworkRecording turns off the DevTools network log that chromedp
+// switches on for every tab. With it on, the browser keeps a copy of every
+// response for DevTools, the 9 MB module included; a visitor's browser does
+// not, and the figures are meant to be theirs. It applies to our calls and
+// the plain-JavaScript ones alike.
+func noNetworkRecording() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, network.Disable, cdp.Empty{})
+		return err
+	})
 }
 
 // setup defines, in the page, the plain-JavaScript call a user would
@@ -177,6 +236,15 @@ globalThis.plainCall = async () => {
 	return {ok: r.ok, status: r.status, body, account: r.ok ? JSON.parse(body) : null};
 };
 globalThis.ourCall = () => fetchAccount(user, pass, {baseURL: base});
+globalThis.minimalCall = async () => {
+	const r = await minimalGet(base + "/account", "Basic " + btoa(user + ":" + pass));
+	return {ok: r.status === 200};
+};
+globalThis.loadMinimal = async () => {
+	const go = new Go();
+	const {instance} = await WebAssembly.instantiateStreaming(fetch("/bench/minimal/minimal.wasm"), go.importObject);
+	go.run(instance);
+};
 globalThis.timeEach = async (fn, n) => {
 	const times = [];
 	for (let i = 0; i < n; i++) {
@@ -216,27 +284,28 @@ func browserVersion() string {
 
 func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
-// perCall interleaves blocks of our calls and plain calls, so that drift of
-// the machine falls on both alike.
+// perCall interleaves blocks of our calls, plain calls and the minimal Go
+// client's calls, so that drift of the machine falls on all alike.
 func perCall(tab context.Context, calls int, f *Figures) error {
 	const block = 25
-	if _, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](`Promise.all([timeEach(ourCall, 20), timeEach(plainCall, 20)]).then(() => [])`, chromedp.EvalAwaitPromise)); err != nil {
-		return err // warm-up
-	}
-	var ours, plain []float64
-	for len(ours) < calls {
-		n := min(block, calls-len(ours))
-		o, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(ourCall, %d)", n), chromedp.EvalAwaitPromise))
-		if err != nil {
-			return err
+	kinds := []string{"ourCall", "plainCall", "minimalCall"}
+	times := make([][]float64, len(kinds))
+	for _, k := range kinds {
+		if _, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(%s, 20)", k), chromedp.EvalAwaitPromise)); err != nil {
+			return err // warm-up
 		}
-		p, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(plainCall, %d)", n), chromedp.EvalAwaitPromise))
-		if err != nil {
-			return err
-		}
-		ours, plain = append(ours, o...), append(plain, p...)
 	}
-	f.CallMs, f.PlainCallMs = median(ours), median(plain)
+	for len(times[0]) < calls {
+		n := min(block, calls-len(times[0]))
+		for i, k := range kinds {
+			t, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(%s, %d)", k, n), chromedp.EvalAwaitPromise))
+			if err != nil {
+				return err
+			}
+			times[i] = append(times[i], t...)
+		}
+	}
+	f.CallMs, f.PlainCallMs, f.MinCallMs = median(times[0]), median(times[1]), median(times[2])
 	f.CallRatio = f.CallMs / f.PlainCallMs
 	return nil
 }
@@ -313,7 +382,11 @@ func printTable(w io.Writer, f *Figures) {
 		{".wasm gzip -9", mb(f.WasmGzip)},
 		{".wasm brotli -q 11", mb(f.WasmBrotli)},
 		{"ready time (median of fresh loads)", fmt.Sprintf("%.1f ms", f.ReadyMs)},
+		{"… page until module load starts / download+compile / Go start", fmt.Sprintf("%.1f ms / %.1f ms / %.1f ms", f.LoadStartMs, f.CompileMs, f.StartMs)},
 		{"per call: fetchAccount / plain JS (median)", fmt.Sprintf("%.3f ms / %.3f ms = %.2f×", f.CallMs, f.PlainCallMs, f.CallRatio)},
+		{"floor, minimal Go net/http client: raw / gzip / brotli", fmt.Sprintf("%s / %s / %s", mb(f.MinRaw), mb(f.MinGzip), mb(f.MinBrotli))},
+		{"floor: ready (load starts / download+compile / Go start)", fmt.Sprintf("%.1f ms (%.1f / %.1f / %.1f ms)", f.MinReadyMs, f.MinPhases[0], f.MinPhases[1], f.MinPhases[2])},
+		{"floor: per call (plain JS = 1)", fmt.Sprintf("%.3f ms = %.2f×", f.MinCallMs, f.MinCallMs/f.PlainCallMs)},
 		{fmt.Sprintf("%d concurrent: ours / plain JS", f.Burst), fmt.Sprintf("%.0f ms / %.0f ms = %.2f×", f.BurstMs, f.PlainBurstMs, f.BurstRatio)},
 		{fmt.Sprintf("linear memory before / after %d calls", f.MemCalls), fmt.Sprintf("%.1f MiB / %.1f MiB", float64(f.LinearBefore)/(1<<20), float64(f.LinearAfter)/(1<<20))},
 		{fmt.Sprintf("JS heap before / after %d calls", f.MemCalls), fmt.Sprintf("%.1f MiB / %.1f MiB", f.HeapBefore/(1<<20), f.HeapAfter/(1<<20))},
