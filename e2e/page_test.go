@@ -2,11 +2,15 @@ package e2e
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"sipgate-account/internal/devserver"
 	"sipgate-account/internal/mockapi"
 	"sipgate-account/sipgate"
 )
@@ -215,4 +219,36 @@ func TestPageShowsEachFailure(t *testing.T) {
 		})
 	}
 	wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
+}
+
+// TestPageLoadsCompressedModule checks what `make build` and the server do
+// for the download: the browser receives the brotli copy (Resource Timing's
+// encoded size is the .br file, the decoded size the raw module), compiles
+// it, and the page marks each step of start-up in order.
+func TestPageLoadsCompressedModule(t *testing.T) {
+	tab, _ := openPage(t)
+	raw, err := os.Stat(filepath.Join(webDir, devserver.WasmFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	br, err := os.Stat(filepath.Join(webDir, devserver.WasmFile+".br"))
+	if err != nil {
+		t.Fatalf("%v: make build writes the brotli copy", err)
+	}
+	sizes, err := runJS(tab, `(() => {
+		const e = performance.getEntriesByName(new URL(`+js(devserver.WasmFile)+`, location.href).href)[0];
+		return e.encodedBodySize + " " + e.decodedBodySize;
+	})()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("%d %d", br.Size(), raw.Size()); sizes != want {
+		t.Errorf("module transfer (encoded decoded) = %s, want %s: the brotli copy", sizes, want)
+	}
+	order, err := runJS(tab, `["sipgate-load", "sipgate-compiled", "sipgate-ready"]
+		.map(n => performance.getEntriesByName(n)[0].startTime)
+		.every((t, i, all) => i === 0 || t >= all[i - 1])`)
+	if err != nil || order != "true" {
+		t.Errorf("start-up marks missing or out of order: %s %v", order, err)
+	}
 }
