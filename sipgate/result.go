@@ -46,7 +46,9 @@ type ResultError struct {
 }
 
 // NewResult maps a response to a Result. body is what was read, at most
-// MaxBodyBytes; tooLarge says that there was more.
+// MaxBodyBytes; tooLarge says that there was more. In a js build a 2xx body
+// counts as the account when it starts with '{'; the host must parse it and
+// use BadResponseError when that fails (see isJSONObject).
 func NewResult(status int, header http.Header, body []byte, tooLarge bool) *Result {
 	r := &Result{Status: status, StatusText: http.StatusText(status), Body: string(body)}
 	trimmed := bytes.TrimSpace(body)

@@ -243,7 +243,8 @@ func parseJSON(s js.Value) (v js.Value, ok bool) {
 			v, ok = js.Null(), false
 		}
 	}()
-	// The core has checked that the body is one JSON object.
+	// In the browser the core checks only that the body starts like an
+	// object (it leaves encoding/json out); this parse is the full check.
 	v = jsJSON.Call("parse", s)
 	return v, v.Type() == js.TypeObject
 }
