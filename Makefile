@@ -16,6 +16,16 @@ WASM_EXEC := $(GOROOT)/lib/wasm/wasm_exec.js
 
 FUZZTIME  ?= 30s
 
+# $(call need,COMMAND,PACKAGE) installs Debian's PACKAGE when COMMAND is
+# missing and make runs as root; otherwise it fails and says what to install.
+need = command -v $(1) >/dev/null 2>&1 || { \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+    echo "installing $(2) (Debian package)"; \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+  else \
+    echo "$(1) is not installed: run 'sudo apt-get install $(2)' (Debian) and try again" >&2; exit 1; \
+  fi; }
+
 .PHONY: build brotli-tool demo serve test vet unit browser chromium bench fuzz clean
 
 # Go's build cache makes a rebuild with no change cheap, so build always runs
@@ -46,13 +56,7 @@ build:
 
 # brotli is Debian's (and Homebrew's) standard brotli tool.
 brotli-tool:
-	@command -v brotli >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing brotli (Debian package)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null; \
-	  else \
-	    echo "brotli is not installed: run 'sudo apt-get install brotli' (Debian) or 'brew install brotli' and make build again" >&2; exit 1; \
-	  fi; }
+	@$(call need,brotli,brotli)
 
 demo: build
 	$(GO) run ./cmd/serve -mock -addr $(ADDR)
@@ -72,16 +76,9 @@ unit:
 browser:
 	$(GO) test -count=1 -v ./e2e/
 
-# Browser tests need Debian's chromium. Installed here when missing and
-# running as root; otherwise this fails and says what to install.
+# Browser tests need Debian's chromium.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing chromium (Debian package)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "chromium is not installed: run 'sudo apt-get install chromium' (Debian) and make test again" >&2; exit 1; \
-	  fi; }
+	@$(call need,chromium,chromium)
 	@chromium --version 2>/dev/null
 
 # A benchmark, not a test: it prints figures and writes bench/out/bench.json.

@@ -42,12 +42,26 @@ func newTestServer(t *testing.T, mock bool) *httptest.Server {
 
 func fetch(t *testing.T, srv *httptest.Server, path string) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequest("GET", srv.URL+path, nil)
+	return request(t, srv, "GET", path)
+}
+
+// request sends path exactly as written, dots and escapes included, with
+// the given header names and values.
+func request(t *testing.T, srv *httptest.Server, method, path string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.URL.Opaque = path // send the path exactly as written, dots and escapes included
-	resp, err := srv.Client().Do(req)
+	req.URL.Opaque = path
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	// Bodies as the server sent them: Go's client must not ask for gzip
+	// and unpack it on its own.
+	client := srv.Client()
+	client.Transport.(*http.Transport).DisableCompression = true
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package devserver
 
 import (
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -39,25 +38,13 @@ func newCompressedServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
-// get sends acceptEncoding as written. Setting the header ourselves also
-// stops Go's client from asking for gzip and unpacking it behind our back.
-func get(t *testing.T, srv *httptest.Server, method, path, acceptEncoding string, extra ...string) (*http.Response, string) {
+// get sends acceptEncoding as written, or no Accept-Encoding when it is "".
+func get(t *testing.T, srv *httptest.Server, method, path, acceptEncoding string, header ...string) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
+	if acceptEncoding != "" {
+		header = append([]string{"Accept-Encoding", acceptEncoding}, header...)
 	}
-	req.Header.Set("Accept-Encoding", acceptEncoding)
-	for i := 0; i+1 < len(extra); i += 2 {
-		req.Header.Set(extra[i], extra[i+1])
-	}
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	return request(t, srv, method, path, header...)
 }
 
 func TestPicksEncodingTheBrowserAccepts(t *testing.T) {
