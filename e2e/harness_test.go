@@ -200,10 +200,17 @@ type rejection struct {
 // source, and reports how it settled. ORIGIN in args is the page's origin.
 func call(t *testing.T, tab context.Context, args string) outcome {
 	t.Helper()
+	return callFunc(t, tab, "fetchAccount", args)
+}
+
+// callFunc calls the global function fn (fetchAccount or
+// fetchAccountWithToken) with args, as call does.
+func callFunc(t *testing.T, tab context.Context, fn, args string) outcome {
+	t.Helper()
 	args = strings.ReplaceAll(args, "ORIGIN", strings.TrimSuffix(pageURL, "/"))
 	script := `(async () => {
 		try {
-			const r = await fetchAccount(` + args + `);
+			const r = await ` + fn + `(` + args + `);
 			return {resolved: Object.assign({keys: Object.keys(r)}, r)};
 		} catch (e) {
 			return {rejected: {isError: e instanceof Error, name: e.name, code: e.code, message: e.message}};
@@ -211,10 +218,10 @@ func call(t *testing.T, tab context.Context, args string) outcome {
 	})()`
 	out, err := chromedp.Run(tab, chromedp.Evaluate[outcome](script, chromedp.EvalAwaitPromise))
 	if err != nil {
-		t.Fatalf("fetchAccount(%s): %v", args, err)
+		t.Fatalf("%s(%s): %v", fn, args, err)
 	}
 	if (out.Resolved == nil) == (out.Rejected == nil) {
-		t.Fatalf("fetchAccount(%s) settled oddly: %+v", args, out)
+		t.Fatalf("%s(%s) settled oddly: %+v", fn, args, out)
 	}
 	return out
 }

@@ -1,5 +1,6 @@
 // Package sipgate looks up a sipgate account over the REST API
-// (GET {baseURL}/account with HTTP Basic authentication).
+// (GET {baseURL}/account with HTTP Basic authentication, or with an OAuth
+// access token as a Bearer token).
 //
 // It is plain Go with no browser dependency: the WebAssembly bridge in wasm/
 // calls it with net/http's Fetch-backed transport, and native programs and
@@ -68,6 +69,21 @@ func (c *Client) Account(ctx context.Context, user, pass string, opts Options) (
 	if err != nil {
 		return nil, err
 	}
+	return c.send(ctx, req, opts, authBasic)
+}
+
+// AccountWithToken is Account with an OAuth access token, sent as
+// "Authorization: Bearer <token>". Results and errors are the same; only the
+// explanation of a 401 speaks of the token.
+func (c *Client) AccountWithToken(ctx context.Context, token string, opts Options) (*Result, error) {
+	req, err := NewTokenAccountRequest(token, opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(ctx, req, opts, authBearer)
+}
+
+func (c *Client) send(ctx context.Context, req *http.Request, opts Options, auth authScheme) (*Result, error) {
 	if ctx.Err() != nil {
 		return nil, abortedError(ctx, opts)
 	}
@@ -101,15 +117,28 @@ func (c *Client) Account(ctx context.Context, user, pass string, opts Options) (
 	if err != nil {
 		return nil, networkError(err)
 	}
-	return NewResult(resp.StatusCode, resp.Header, body, tooLarge), nil
+	return newResult(auth, resp.StatusCode, resp.Header, body, tooLarge), nil
 }
 
 // NewAccountRequest validates its input and builds the account request
-// without sending it. Exported so that hosts can inspect or sign it.
+// with Basic credentials.
 func NewAccountRequest(user, pass, baseURL string) (*http.Request, error) {
 	if err := ValidateCredentials(user, pass); err != nil {
 		return nil, err
 	}
+	return newAccountRequest(BasicAuth(user, pass), baseURL)
+}
+
+// NewTokenAccountRequest validates its input and builds the account request
+// with a Bearer token.
+func NewTokenAccountRequest(token, baseURL string) (*http.Request, error) {
+	if err := ValidateToken(token); err != nil {
+		return nil, err
+	}
+	return newAccountRequest(BearerAuth(token), baseURL)
+}
+
+func newAccountRequest(authorization, baseURL string) (*http.Request, error) {
 	base, err := ParseBaseURL(baseURL)
 	if err != nil {
 		return nil, err
@@ -123,7 +152,7 @@ func NewAccountRequest(user, pass, baseURL string) (*http.Request, error) {
 	if err != nil {
 		return nil, invalid("baseURL cannot be used: %v", err)
 	}
-	req.Header.Set("Authorization", BasicAuth(user, pass))
+	req.Header.Set("Authorization", authorization)
 	req.Header.Set("Accept", "application/json")
 	setFetchOptions(req.Header)
 	return req, nil

@@ -50,6 +50,18 @@ type ResultError struct {
 // counts as the account when it starts with '{'; the host must parse it and
 // use BadResponseError when that fails (see isJSONObject).
 func NewResult(status int, header http.Header, body []byte, tooLarge bool) *Result {
+	return newResult(authBasic, status, header, body, tooLarge)
+}
+
+// authScheme is how a call authenticated, which decides how a 401 is explained.
+type authScheme int
+
+const (
+	authBasic authScheme = iota
+	authBearer
+)
+
+func newResult(auth authScheme, status int, header http.Header, body []byte, tooLarge bool) *Result {
 	r := &Result{Status: status, StatusText: http.StatusText(status), Body: string(body)}
 	trimmed := bytes.TrimSpace(body)
 	switch {
@@ -65,7 +77,7 @@ func NewResult(status int, header http.Header, body []byte, tooLarge bool) *Resu
 		}
 		r.Error = BadResponseError(status)
 	default:
-		r.Error = statusError(status, header)
+		r.Error = statusError(auth, status, header)
 	}
 	return r
 }
@@ -78,9 +90,11 @@ func BadResponseError(status int) *ResultError {
 
 // statusError explains a non-2xx status. The wording for 401, 404 and 405
 // follows the Common Issues table of sipgate's own REST API example.
-func statusError(status int, header http.Header) *ResultError {
+func statusError(auth authScheme, status int, header http.Header) *ResultError {
 	line := statusLine(status)
 	switch {
+	case status == http.StatusUnauthorized && auth == authBearer:
+		return &ResultError{CodeUnauthorized, line + ": the access token is wrong, expired or revoked. Get a new token and try again."}
 	case status == http.StatusUnauthorized:
 		return &ResultError{CodeUnauthorized, line + ": username and/or password are wrong. Check the e-mail address or token ID and the password or token (the credentials must be sent Base64-encoded, which this module always does)."}
 	case status == http.StatusForbidden:

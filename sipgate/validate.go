@@ -47,6 +47,35 @@ func validateCredential(name, v string) error {
 	return nil
 }
 
+// ValidateToken applies the input rules to an OAuth access token: a
+// non-empty string of at most MaxCredentialBytes, printable ASCII with no
+// whitespace. Access tokens are ASCII (RFC 6750's b64token is narrower
+// still); a header cannot carry other text reliably, and a browser refuses
+// it outright, which would show as a network failure instead of bad input.
+func ValidateToken(token string) error {
+	switch {
+	case token == "":
+		return invalid("accessToken must be a non-empty string")
+	case len(token) > MaxCredentialBytes:
+		return invalid("accessToken is longer than %d bytes", MaxCredentialBytes)
+	}
+	for i := 0; i < len(token); i++ {
+		switch c := token[i]; {
+		case c == ' ' || c == '\t':
+			return invalid("accessToken contains whitespace at byte %d; paste the token alone, without \"Bearer \" or spaces", i)
+		case c < 0x20 || c == 0x7f:
+			return invalid("accessToken contains a control character (U+%04X) at byte %d", c, i)
+		case c >= 0x80:
+			return invalid("accessToken contains a non-ASCII character at byte %d; access tokens are ASCII", i)
+		}
+	}
+	return nil
+}
+
+// BearerAuth returns the value of the Authorization header for an access
+// token (RFC 6750). It does not validate; call ValidateToken first.
+func BearerAuth(token string) string { return "Bearer " + token }
+
 // BasicAuth returns the value of the Authorization header for user and pass:
 // "Basic " and the Base64 of the UTF-8 bytes of user + ":" + pass (RFC 7617).
 // It does not validate; call ValidateCredentials first.

@@ -1,7 +1,7 @@
 //go:build js && wasm
 
 // Command wasm is the browser module: it installs globalThis.fetchAccount and
-// keeps running for the page's lifetime.
+// globalThis.fetchAccountWithToken and keeps running for the page's lifetime.
 //
 // This package is the thin bridge between JavaScript values and the plain Go
 // core in package sipgate: it checks JavaScript types, turns an AbortSignal
@@ -22,23 +22,29 @@ import (
 var client = sipgate.NewClient(nil) // net/http's Fetch-backed transport
 
 func main() {
-	js.Global().Set("fetchAccount", js.FuncOf(fetchAccount))
+	// fetchAccount(user, pass, options?) -> Promise<Result>
+	js.Global().Set("fetchAccount", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		return start(args, parseBasicArgs)
+	}))
+	// fetchAccountWithToken(accessToken, options?) -> Promise<Result>
+	js.Global().Set("fetchAccountWithToken", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		return start(args, parseTokenArgs)
+	}))
 	// Block forever: the callbacks above keep being served while the page lives.
 	select {}
 }
 
-// fetchAccount(user, pass, options?) -> Promise<Result>.
-//
-// The arguments are read synchronously (the caller may change its objects
-// after the call); the request runs in a goroutine so that the JavaScript
-// event loop is never blocked.
-func fetchAccount(this js.Value, args []js.Value) (promise any) {
+// start begins one call and returns its promise. The arguments are read
+// synchronously (the caller may change its objects after the call); the
+// request runs in a goroutine so that the JavaScript event loop is never
+// blocked.
+func start(args []js.Value, parse func([]js.Value) (*call, error)) (promise any) {
 	defer func() {
 		if r := recover(); r != nil {
 			promise = rejected(errorToJS(internalError(r)))
 		}
 	}()
-	call, err := parseArgs(args)
+	call, err := parse(args)
 	if err != nil {
 		return rejected(errorToJS(err))
 	}
@@ -47,11 +53,21 @@ func fetchAccount(this js.Value, args []js.Value) (promise any) {
 	return p
 }
 
-// call is one fetchAccount call with its arguments checked and copied into Go.
+// call is one call with its arguments checked and copied into Go: Basic
+// credentials (user, pass) or an access token (bearer set).
 type call struct {
 	user, pass string
+	token      string
+	bearer     bool
 	opts       sipgate.Options
 	signal     js.Value // an AbortSignal, or undefined
+}
+
+func (c *call) lookup(ctx context.Context) (*sipgate.Result, error) {
+	if c.bearer {
+		return client.AccountWithToken(ctx, c.token, c.opts)
+	}
+	return client.Account(ctx, c.user, c.pass, c.opts)
 }
 
 func (c *call) run(resolve, reject js.Value) {
@@ -74,7 +90,7 @@ func (c *call) run(resolve, reject js.Value) {
 			}()
 		}
 	}
-	res, err := client.Account(ctx, c.user, c.pass, c.opts)
+	res, err := c.lookup(ctx)
 	if err != nil {
 		reject.Invoke(errorToJS(err))
 		return
@@ -82,9 +98,10 @@ func (c *call) run(resolve, reject js.Value) {
 	resolve.Invoke(resultToJS(res))
 }
 
-// parseArgs applies the contract's JavaScript type rules; the core applies
-// the rules on the values themselves before it sends anything.
-func parseArgs(args []js.Value) (*call, error) {
+// parseBasicArgs and parseTokenArgs apply the contract's JavaScript type
+// rules; the core applies the rules on the values themselves before it
+// sends anything.
+func parseBasicArgs(args []js.Value) (*call, error) {
 	c := &call{signal: js.Undefined()}
 	var err error
 	if c.user, err = stringArg(args, 0, "user"); err != nil {
@@ -93,61 +110,81 @@ func parseArgs(args []js.Value) (*call, error) {
 	if c.pass, err = stringArg(args, 1, "pass"); err != nil {
 		return nil, err
 	}
+	if err := parseOptions(c, args, 2); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func parseTokenArgs(args []js.Value) (*call, error) {
+	c := &call{signal: js.Undefined(), bearer: true}
+	var err error
+	if c.token, err = stringArg(args, 0, "accessToken"); err != nil {
+		return nil, err
+	}
+	if err := parseOptions(c, args, 1); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parseOptions reads args[i], the options object, into c.
+func parseOptions(c *call, args []js.Value, i int) error {
 	opts := js.Undefined()
-	if len(args) > 2 {
-		opts = args[2]
+	if len(args) > i {
+		opts = args[i]
 	}
 	switch typeOf(opts) {
 	case js.TypeUndefined, js.TypeNull:
-		return c, nil
+		return nil
 	case js.TypeObject:
 	default:
-		return nil, sipgate.Invalid("options must be an object, undefined or null, not %s", typeName(opts))
+		return sipgate.Invalid("options must be an object, undefined or null, not %s", typeName(opts))
 	}
 
 	base, err := option(opts, "baseURL")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	switch typeOf(base) {
 	case js.TypeUndefined:
 	case js.TypeString:
 		c.opts.BaseURL = base.String()
 		if c.opts.BaseURL == "" { // the core reads "" as the default
-			return nil, sipgate.Invalid("options.baseURL must not be empty; leave it out for the default %s", sipgate.DefaultBaseURL)
+			return sipgate.Invalid("options.baseURL must not be empty; leave it out for the default %s", sipgate.DefaultBaseURL)
 		}
 	default:
-		return nil, sipgate.Invalid("options.baseURL must be a string, not %s", typeName(base))
+		return sipgate.Invalid("options.baseURL must be a string, not %s", typeName(base))
 	}
 
 	timeout, err := option(opts, "timeoutMs")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	switch typeOf(timeout) {
 	case js.TypeUndefined:
 	case js.TypeNumber:
 		ms := timeout.Float()
 		if !(ms > 0) { // also catches NaN
-			return nil, sipgate.Invalid("options.timeoutMs must be a number > 0, not %v", ms)
+			return sipgate.Invalid("options.timeoutMs must be a number > 0, not %v", ms)
 		}
 		c.opts.Timeout = millis(ms)
 	default:
-		return nil, sipgate.Invalid("options.timeoutMs must be a number > 0, not %s", typeName(timeout))
+		return sipgate.Invalid("options.timeoutMs must be a number > 0, not %s", typeName(timeout))
 	}
 
 	signal, err := option(opts, "signal")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	switch {
 	case signal.IsUndefined():
 	case isAbortSignal(signal):
 		c.signal = signal
 	default:
-		return nil, sipgate.Invalid("options.signal must be an AbortSignal, not %s", typeName(signal))
+		return sipgate.Invalid("options.signal must be an AbortSignal, not %s", typeName(signal))
 	}
-	return c, nil
+	return nil
 }
 
 // option reads options[key], turning a throwing getter into INVALID_ARGUMENT.

@@ -20,13 +20,15 @@ import (
 	"sipgate-account/sipgate"
 )
 
-// The demo credentials: an account login and a personal access token.
+// The demo credentials: an account login, a personal access token (sent as
+// Basic, token ID and token) and an OAuth access token (sent as Bearer).
 // They are printed by `make demo` and shown in the README.
 const (
-	DemoUser     = "demo@example.com"
-	DemoPassword = "demo-password"
-	DemoTokenID  = "token-DEMO42"
-	DemoToken    = "demo-token-secret"
+	DemoUser        = "demo@example.com"
+	DemoPassword    = "demo-password"
+	DemoTokenID     = "token-DEMO42"
+	DemoToken       = "demo-token-secret"
+	DemoAccessToken = "demo-access-token"
 )
 
 // DemoAccount is the account the demo credentials look up.
@@ -71,6 +73,7 @@ func Handler(cfg Config) http.Handler {
 var (
 	demoLogin = []byte(sipgate.BasicAuth(DemoUser, DemoPassword))
 	demoToken = []byte(sipgate.BasicAuth(DemoTokenID, DemoToken))
+	demoOAuth = []byte(sipgate.BearerAuth(DemoAccessToken))
 )
 
 // authorized compares the whole header in constant time, so the time an
@@ -79,7 +82,8 @@ func authorized(r *http.Request) bool {
 	got := []byte(r.Header.Get("Authorization"))
 	login := subtle.ConstantTimeCompare(got, demoLogin)
 	token := subtle.ConstantTimeCompare(got, demoToken)
-	return login|token == 1
+	oauth := subtle.ConstantTimeCompare(got, demoOAuth)
+	return login|token|oauth == 1
 }
 
 func account(w http.ResponseWriter, r *http.Request) {

@@ -24,7 +24,15 @@ func TestDemoCredentialsThroughTheCore(t *testing.T) {
 			t.Errorf("%s: %+v", cred[0], res)
 		}
 	}
-	res, err := c.Account(context.Background(), DemoUser, "wrong", sipgate.Options{BaseURL: srv.URL + "/v2"})
+	res, err := c.AccountWithToken(context.Background(), DemoAccessToken, sipgate.Options{BaseURL: srv.URL + "/v2"})
+	if err != nil || !res.OK || string(res.Account) != DemoAccount {
+		t.Errorf("access token: %+v, %v", res, err)
+	}
+	res, err = c.AccountWithToken(context.Background(), "wrong-token", sipgate.Options{BaseURL: srv.URL + "/v2"})
+	if err != nil || res.Error == nil || res.Error.Code != sipgate.CodeUnauthorized {
+		t.Errorf("wrong access token: %+v, %v", res, err)
+	}
+	res, err = c.Account(context.Background(), DemoUser, "wrong", sipgate.Options{BaseURL: srv.URL + "/v2"})
 	if err != nil || res.Error == nil || res.Error.Code != sipgate.CodeUnauthorized {
 		t.Errorf("wrong password: %+v, %v", res, err)
 	}
