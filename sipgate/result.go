@@ -94,7 +94,7 @@ func statusError(auth authScheme, status int, header http.Header) *ResultError {
 	line := statusLine(status)
 	switch {
 	case status == http.StatusUnauthorized && auth == authBearer:
-		return &ResultError{CodeUnauthorized, line + ": the access token is wrong, expired or revoked. Get a new token and try again."}
+		return &ResultError{CodeUnauthorized, line + ": username and/or password are wrong; here that is the access token: it is wrong, expired or revoked. Get a new token and try again."}
 	case status == http.StatusUnauthorized:
 		return &ResultError{CodeUnauthorized, line + ": username and/or password are wrong. Check the e-mail address or token ID and the password or token (the credentials must be sent Base64-encoded, which this module always does)."}
 	case status == http.StatusForbidden:

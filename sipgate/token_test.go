@@ -60,7 +60,7 @@ func TestAccountWithToken(t *testing.T) {
 
 	status = http.StatusUnauthorized
 	res, err = c.AccountWithToken(context.Background(), "expired", Options{BaseURL: srv.URL + "/v2"})
-	if err != nil || res.OK || res.Error.Code != CodeUnauthorized || !strings.Contains(res.Error.Message, "access token is wrong, expired or revoked") {
+	if err != nil || res.OK || res.Error.Code != CodeUnauthorized || !strings.Contains(res.Error.Message, "the access token: it is wrong, expired or revoked") {
 		t.Errorf("401 with a token = %+v, %v", res.Error, err)
 	}
 	// The same 401 after Basic speaks of username and password.
