@@ -46,6 +46,11 @@ var (
 	// elsewhereRequests counts what reached it.
 	elsewhereURL      string
 	elsewhereRequests atomic.Int64
+	// moduleRequests counts requests for the .wasm on the page's origin.
+	moduleRequests atomic.Int64
+	// embedderURL is a second origin with pages that embed the module from
+	// the first (see embedderPages).
+	embedderURL string
 	// chromium is the context of the one browser all tests share; each test
 	// opens its own tab.
 	chromium context.Context
@@ -89,10 +94,14 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
 		return 1
 	}
-	srv.Config.Handler = countAPI(handler)
+	srv.Config.Handler = countRequests(handler)
 	srv.Start()
 	defer srv.Close()
 	pageURL = srv.URL + "/"
+
+	embedder := httptest.NewServer(embedderPages())
+	defer embedder.Close()
+	embedderURL = embedder.URL
 
 	var cancel func()
 	chromium, cancel, err = browser.Start()
@@ -104,16 +113,50 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-// countAPI counts the requests that reach the fake API.
-func countAPI(next http.Handler) http.Handler {
+// countRequests counts the requests that reach the fake API, and those for
+// the module.
+func countRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/v2/") || strings.HasPrefix(r.URL.Path, "/scenario/") {
 			apiRequests.Add(1)
 			apiInFlight.Add(1)
 			defer apiInFlight.Add(-1)
 		}
+		if r.URL.Path == "/"+devserver.WasmFile {
+			moduleRequests.Add(1)
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// embedderPages serves the pages of another site that embeds the module
+// from pageURL's origin: /blank.html, an empty page with no policy, and
+// /no-wasm.html, whose Content-Security-Policy allows that origin's scripts
+// but not WebAssembly.
+func embedderPages() http.Handler {
+	page := []byte("<!doctype html><html lang=en><head><meta charset=utf-8><title>another site</title></head><body></body></html>")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/blank.html":
+		case "/no-wasm.html":
+			w.Header().Set("Content-Security-Policy", "script-src 'self' "+strings.TrimSuffix(pageURL, "/"))
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	})
+}
+
+// openEmbedder opens one of embedderPages in a new tab.
+func openEmbedder(t *testing.T, path string) (context.Context, *console) {
+	t.Helper()
+	tab, log := newTab(t)
+	if err := chromedp.Do(tab, chromedp.Navigate(embedderURL+path)); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return tab, log
 }
 
 // freeLoopbackOrigin returns an origin on 127.0.0.1 with a port that was
@@ -144,6 +187,22 @@ func (c *console) text() string {
 // openPage opens the page in a new tab and waits until the module is ready.
 func openPage(t *testing.T) (context.Context, *console) {
 	t.Helper()
+	ctx, log := newTab(t)
+	err := chromedp.Do(ctx,
+		browser.Observe(),
+		chromedp.Navigate(pageURL),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`)),
+	)
+	if err != nil {
+		t.Fatalf("the page did not get ready: %v\nconsole:\n%s", err, log.text())
+	}
+	return ctx, log
+}
+
+// newTab opens a blank tab that collects its console, closed when the test
+// ends.
+func newTab(t *testing.T) (context.Context, *console) {
+	t.Helper()
 	tab, cancel := chromedp.NewContext(chromium)
 	t.Cleanup(cancel)
 	log := &console{}
@@ -158,14 +217,6 @@ func openPage(t *testing.T) (context.Context, *console) {
 	}()
 	ctx, cancelTimeout := context.WithTimeout(tab, 60*time.Second)
 	t.Cleanup(cancelTimeout)
-	err := chromedp.Do(ctx,
-		browser.Observe(),
-		chromedp.Navigate(pageURL),
-		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`)),
-	)
-	if err != nil {
-		t.Fatalf("the page did not get ready: %v\nconsole:\n%s", err, log.text())
-	}
 	return ctx, log
 }
 

@@ -74,9 +74,18 @@ func demoConfig() http.Handler {
 // staticHeaders sets the cache policy: the browser keeps every file but
 // revalidates it on each use, so a rebuild shows at once and an unchanged
 // file costs a 304 (its ETag matches) instead of a download.
+//
+// It also lets pages on other origins embed the module: an ES module import
+// and the loader's fetch of the .wasm are CORS requests, and a page that
+// isolates itself (Cross-Origin-Embedder-Policy) needs the resource policy.
+// The files are public, and no cookie or credential is involved.
 func staticHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-cache")
+		h := w.Header()
+		h.Set("Cache-Control", "no-cache")
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+		h.Set("Timing-Allow-Origin", "*")
 		next.ServeHTTP(w, r)
 	})
 }

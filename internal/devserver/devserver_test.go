@@ -92,6 +92,14 @@ func TestServesPageWithHeaders(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); ct != "application/wasm" {
 		t.Errorf(".wasm served as %q", ct)
 	}
+	// Pages on other origins may import the loader and fetch the module.
+	for _, path := range []string{"/" + WasmFile, "/app.js"} {
+		resp, _ = fetch(t, srv, path)
+		if resp.Header.Get("Access-Control-Allow-Origin") != "*" || resp.Header.Get("Cross-Origin-Resource-Policy") != "cross-origin" {
+			t.Errorf("%s: ACAO %q CORP %q, want * and cross-origin", path,
+				resp.Header.Get("Access-Control-Allow-Origin"), resp.Header.Get("Cross-Origin-Resource-Policy"))
+		}
+	}
 	resp, body = fetch(t, srv, "/config.json")
 	if !strings.Contains(body, "https://api.sipgate.com/v2") {
 		t.Errorf("config.json without -mock = %q", body)
