@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"sipgate-account/internal/browser"
 	"sipgate-account/internal/mockapi"
 )
 
@@ -261,4 +262,32 @@ func TestEmbedLoadErrors(t *testing.T) {
 	if !strings.HasPrefix(got, "SipgateLoadError: ") || !strings.Contains(got, "wasm-unsafe-eval") {
 		t.Errorf("element on a page that forbids WebAssembly: %q", got)
 	}
+}
+
+// TestEmbedExamplePage opens web/embed.html, the live example, under the
+// server's own strict policy: the elements work and log their events.
+func TestEmbedExamplePage(t *testing.T) {
+	tab, log := newTab(t)
+	if err := chromedp.Do(tab, browser.Observe(), chromedp.Navigate(pageURL+"embed.html"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`))); err != nil {
+		t.Fatalf("embed.html did not get ready: %v\nconsole:\n%s", err, log.text())
+	}
+	evaluate[bool](t, tab, `(async () => {
+		const [password, token] = document.querySelectorAll("sipgate-account");
+		while (password.shadowRoot.querySelector("button").disabled) await new Promise((r) => setTimeout(r, 10));
+		password.shadowRoot.querySelector("[name=user]").value = `+js(mockapi.DemoUser)+`;
+		password.shadowRoot.querySelector("[name=pass]").value = `+js(mockapi.DemoPassword)+`;
+		password.shadowRoot.querySelector("button").click();
+		token.shadowRoot.querySelector("[name=token]").value = `+js(mockapi.DemoAccessToken)+`;
+		token.shadowRoot.querySelector("button").click();
+		return true;
+	})()`)
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.getElementById("events").textContent.split("\n").length === 2`)); err != nil {
+		t.Fatal(err)
+	}
+	events := evaluate[string](t, tab, `document.getElementById("events").textContent`)
+	if strings.Count(events, `sipgate-account: status 200, company "Demo Telefon GmbH"`) != 2 {
+		t.Errorf("event log:\n%s", events)
+	}
+	wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
 }

@@ -62,7 +62,10 @@ func New(cfg Config) (http.Handler, error) {
 func demoConfig() http.Handler {
 	b, _ := json.Marshal(map[string]any{
 		"baseURL": "/v2",
-		"demo":    map[string]string{"username": mockapi.DemoUser, "password": mockapi.DemoPassword},
+		"demo": map[string]string{
+			"username": mockapi.DemoUser, "password": mockapi.DemoPassword,
+			"accessToken": mockapi.DemoAccessToken,
+		},
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
