@@ -3,7 +3,8 @@
 #                and web/wasm_exec.js
 #   make demo    build, then serve web/ with the fake API on http://localhost:8080
 #   make serve   build, then serve web/ for use with the real sipgate API
-#   make test    vet, unit tests and browser tests in headless Chromium
+#   make test    vet, unit tests, the TypeScript type check and browser tests
+#                in headless Chromium
 #   make bench   measure size, start-up, per-call overhead and memory in Chromium
 #   make fuzz    run each fuzz target for FUZZTIME (default 30s)
 #   make clean   remove build outputs
@@ -16,6 +17,11 @@ WASM_EXEC := $(GOROOT)/lib/wasm/wasm_exec.js
 
 FUZZTIME  ?= 30s
 
+# The type check of web/sipgate-account.d.ts uses TypeScript from the npm
+# registry, installed into build/ (not committed) by `make types`.
+TS_VERSION := 7.0.2
+TSC        := build/typescript/node_modules/.bin/tsc
+
 # $(call need,COMMAND,PACKAGE) installs Debian's PACKAGE when COMMAND is
 # missing and make runs as root; otherwise it fails and says what to install.
 need = command -v $(1) >/dev/null 2>&1 || { \
@@ -26,7 +32,7 @@ need = command -v $(1) >/dev/null 2>&1 || { \
     echo "$(1) is not installed: run 'sudo apt-get install $(2)' (Debian) and try again" >&2; exit 1; \
   fi; }
 
-.PHONY: build brotli-tool demo serve test vet unit browser chromium bench fuzz clean
+.PHONY: build brotli-tool demo serve test vet unit types browser chromium bench fuzz clean
 
 # Go's build cache makes a rebuild with no change cheap, so build always runs
 # the compiler rather than second-guessing which files it depends on.
@@ -64,7 +70,7 @@ demo: build
 serve: build
 	$(GO) run ./cmd/serve -addr $(ADDR)
 
-test: build chromium vet unit browser
+test: build chromium vet unit types browser
 
 vet:
 	$(GO) vet ./...
@@ -75,6 +81,13 @@ unit:
 
 browser:
 	$(GO) test -count=1 -v ./e2e/
+
+# Type-checks a usage example (e2e/typescript) against web/sipgate-account.d.ts.
+types:
+	@$(TSC) --version 2>/dev/null | grep -qF $(TS_VERSION) || { $(call need,npm,npm) && \
+	  echo "installing typescript@$(TS_VERSION) (npm) into build/typescript" && \
+	  npm install --prefix build/typescript --no-save --no-audit --no-fund --loglevel=error typescript@$(TS_VERSION); }
+	$(TSC) -p e2e/typescript
 
 # Browser tests need Debian's chromium.
 chromium:
@@ -96,4 +109,4 @@ fuzz:
 
 clean:
 	rm -f web/*.wasm web/*.wasm.gz web/*.wasm.br web/*.new web/*.tmp
-	rm -rf bin
+	rm -rf bin build

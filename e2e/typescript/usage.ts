@@ -1,0 +1,71 @@
+// A page's use of the module, type-checked against web/sipgate-account.d.ts
+// by `make types` (part of make test). The @ts-expect-error lines are
+// mistakes the types must catch: tsc fails if one of them passes.
+import { load, SipgateLoadError, type Result, type ErrorCode, type SipgateError } from "../../web/sipgate-account.js";
+
+async function lookUp(user: string, pass: string, token: string): Promise<string> {
+  let sg;
+  try {
+    sg = await load({ wasmURL: new URL("https://cdn.example/sipgate-account.wasm") });
+  } catch (err) {
+    if (err instanceof SipgateLoadError) return `could not load ${err.url}: ${err.message}`;
+    throw err;
+  }
+  const controller = new AbortController();
+  const r: Result = await sg.fetchAccount(user, pass, { baseURL: "/v2", timeoutMs: 5000, signal: controller.signal });
+  if (r.ok) {
+    const company: string | undefined = r.account.company;
+    const verified: boolean | undefined = r.account.verified;
+    return `${company} ${verified} ${r.account["anyOtherField"]}`;
+  }
+  const code: ErrorCode = r.error.code;
+  const t = await sg.fetchAccountWithToken(token, null);
+  return `${code} ${r.status} ${t.body}`;
+}
+
+async function viaGlobals(): Promise<void> {
+  try {
+    const r = await globalThis.fetchAccount("token-ABC123", "secret");
+    console.log(r.ok ? r.account.mainProductType : r.error.message);
+  } catch (e) {
+    const err = e as SipgateError;
+    if (err.code === "TIMEOUT" || err.code === "ABORTED") console.log(err.message);
+  }
+}
+
+function element(): void {
+  const el = document.createElement("sipgate-account");
+  el.baseURL = "https://api.sipgate.com/v2";
+  el.mode = "token";
+  el.addEventListener("sipgate-account", (e) => {
+    if (e.detail.ok) console.log(e.detail.account.company);
+    else console.log(e.detail.error.code);
+  });
+  document.addEventListener("sipgate-error", (e) => console.log(e.detail.name, e.detail.message));
+  document.body.append(el);
+}
+
+async function mistakes(): Promise<void> {
+  const sg = await load();
+  // @ts-expect-error user must be a string
+  await sg.fetchAccount(42, "pass");
+  // @ts-expect-error there is no password with a token
+  await sg.fetchAccountWithToken("token", "pass");
+  // @ts-expect-error timeoutMs is a number
+  await sg.fetchAccount("u", "p", { timeoutMs: "100" });
+  // @ts-expect-error not an option
+  await load({ wasm: "x.wasm" });
+  const r = await sg.fetchAccount("u", "p");
+  // @ts-expect-error account may be null until ok is checked
+  console.log(r.account.company);
+  if (!r.ok) {
+    // @ts-expect-error not a code of the contract
+    const c: ErrorCode = "WRONG_PASSWORD";
+    console.log(c, r.error.code);
+  }
+  const el = document.createElement("sipgate-account");
+  // @ts-expect-error mode is "password" or "token"
+  el.mode = "oauth";
+}
+
+export { lookUp, viaGlobals, element, mistakes };

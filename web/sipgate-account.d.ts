@@ -1,0 +1,132 @@
+// Types for sipgate-account.js (the loader and the <sipgate-account>
+// element) and for the globals the module installs. The contract they
+// describe is the README's "JavaScript API".
+
+/** Options of every call. Each may be left out (or undefined) for its default. */
+export interface FetchOptions {
+  /** The API root; https, or http to a loopback host. Default "https://api.sipgate.com/v2". */
+  baseURL?: string;
+  /** Bounds the whole call, reading the body included; a number > 0. Default 15000. */
+  timeoutMs?: number;
+  /** Aborting it rejects the call with ABORTED. */
+  signal?: AbortSignal;
+}
+
+/** The account as the API sends it: the documented fields, and every other field passed through. */
+export interface Account {
+  company?: string;
+  mainProductType?: string;
+  logoUrl?: string;
+  verified?: boolean;
+  [field: string]: unknown;
+}
+
+/** error.code of a response that is not the account. */
+export type ResultErrorCode =
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
+  | "RATE_LIMITED"
+  | "SERVER_ERROR"
+  | "HTTP_ERROR"
+  | "BAD_RESPONSE"
+  | "RESPONSE_TOO_LARGE";
+
+/** code of a rejection: no HTTP response to show. INTERNAL is a recovered fault of the module. */
+export type RejectionCode = "INVALID_ARGUMENT" | "NETWORK" | "TIMEOUT" | "ABORTED" | "INTERNAL";
+
+/** Every error code. */
+export type ErrorCode = ResultErrorCode | RejectionCode;
+
+interface ResultBase {
+  /** The HTTP status code. */
+  status: number;
+  /** May be "". */
+  statusText: string;
+  /** The response body as text, at most 1 MiB. */
+  body: string;
+}
+
+/** A 2xx response whose body is a JSON object: the account. */
+export interface SuccessResult extends ResultBase {
+  ok: true;
+  account: Account;
+  error: null;
+}
+
+/** Any other HTTP response. */
+export interface FailureResult extends ResultBase {
+  ok: false;
+  account: null;
+  error: { code: ResultErrorCode; message: string };
+}
+
+/** What a call resolves with: an HTTP response arrived (any status). */
+export type Result = SuccessResult | FailureResult;
+
+/** What a call rejects with: no HTTP response to show. */
+export interface SipgateError extends Error {
+  name: "SipgateError";
+  code: RejectionCode;
+}
+
+/** Looks up the account with Basic credentials: a login, or a personal access token's ID and token. */
+export type FetchAccount = (user: string, pass: string, options?: FetchOptions | null) => Promise<Result>;
+
+/** Looks up the account with an OAuth access token, sent as a Bearer token. */
+export type FetchAccountWithToken = (accessToken: string, options?: FetchOptions | null) => Promise<Result>;
+
+/** What load() resolves with. */
+export interface SipgateAccount {
+  fetchAccount: FetchAccount;
+  fetchAccountWithToken: FetchAccountWithToken;
+}
+
+/** Where the module's files are; relative URLs are taken relative to sipgate-account.js. */
+export interface LoadOptions {
+  /** Default: sipgate-account.wasm beside sipgate-account.js. */
+  wasmURL?: string | URL;
+  /** Default: wasm_exec.js beside sipgate-account.js. */
+  wasmExecURL?: string | URL;
+}
+
+/** Why load() failed, and which file. */
+export declare class SipgateLoadError extends Error {
+  name: "SipgateLoadError";
+  /** The file that could not be loaded. */
+  url: string;
+  constructor(message: string, url: string | URL, options?: ErrorOptions);
+}
+
+/** Loads the module once per page, however often it is called; only the first successful call's options count. */
+export declare function load(options?: LoadOptions): Promise<SipgateAccount>;
+
+/** <sipgate-account base-url="…" mode="password|token">: a lookup form in Shadow DOM. */
+export declare class SipgateAccountElement extends HTMLElement {
+  /** The base-url attribute, resolved against the page; "" for the default API. */
+  baseURL: string;
+  /** "password": Basic (login or personal access token); "token": OAuth access token. */
+  mode: "password" | "token";
+}
+
+/** The element's events; both bubble and leave the shadow root. */
+export interface SipgateAccountEventMap {
+  /** A response arrived; detail is the Result (any status). */
+  "sipgate-account": CustomEvent<Result>;
+  /** No response to show, or the module could not load. */
+  "sipgate-error": CustomEvent<SipgateError | SipgateLoadError>;
+}
+
+declare global {
+  /** Installed by the module once it runs. */
+  var fetchAccount: FetchAccount;
+  /** Installed by the module once it runs. */
+  var fetchAccountWithToken: FetchAccountWithToken;
+
+  interface HTMLElementTagNameMap {
+    "sipgate-account": SipgateAccountElement;
+  }
+  interface HTMLElementEventMap extends SipgateAccountEventMap {}
+  interface DocumentEventMap extends SipgateAccountEventMap {}
+}
