@@ -73,6 +73,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "Demo mode: the fake sipgate API answers at %s/v2 on the same origin.\n", url)
 		fmt.Fprintf(stdout, "  Log in with   %s / %s\n", mockapi.DemoUser, mockapi.DemoPassword)
 		fmt.Fprintf(stdout, "  or the token  %s / %s\n", mockapi.DemoTokenID, mockapi.DemoToken)
+		fmt.Fprintf(stdout, "  OAuth access token (fetchAccountWithToken, %s/embed.html): %s\n", url, mockapi.DemoAccessToken)
 		fmt.Fprintf(stdout, "  Other answers: set Advanced > API base URL to %s/scenario/NAME/v2, NAME one of:\n", url)
 		for _, name := range slices.Sorted(maps.Keys(mockapi.Scenarios)) {
 			fmt.Fprintf(stdout, "    %-11s %s\n", name, mockapi.Scenarios[name])

@@ -55,7 +55,7 @@ func TestRunServesDemoAndStops(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	for _, want := range []string{mockapi.DemoUser, mockapi.DemoPassword, mockapi.DemoTokenID, "status-NNN", "trickle"} {
+	for _, want := range []string{mockapi.DemoUser, mockapi.DemoPassword, mockapi.DemoTokenID, mockapi.DemoAccessToken, "status-NNN", "trickle"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo mode does not print %q:\n%s", want, out.String())
 		}
