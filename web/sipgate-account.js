@@ -145,6 +145,7 @@ form { display: grid; gap: var(--sipgate-account-gap, 0.5rem); }
 fieldset { border: 0; padding: 0; margin: 0; display: flex; gap: 1rem; flex-wrap: wrap; }
 legend { padding: 0; margin-bottom: 0.25rem; }
 label { display: grid; gap: 0.2rem; }
+fieldset label { display: inline-flex; align-items: center; gap: 0.35rem; }
 input[type="text"], input[type="password"] {
   font: inherit; padding: 0.45rem 0.55rem;
   border: 1px solid var(--sipgate-account-border, #8a8f98);
