@@ -1,0 +1,234 @@
+// Package cli is the terminal twin of the browser module: the same Go core
+// (package sipgate) with net/http's native transport. It prints what
+// sipgate's own example prints, "Status:" and "Body:", or with -json the
+// very object the JavaScript API resolves with, and it fails with the
+// browser module's messages and one exit code per error code.
+//
+// cmd/sipgate-account is its main; the package exists so that the browser
+// tests can run it beside the module and compare the two.
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"sipgate-account/sipgate"
+)
+
+// Env is what the command reads from its surroundings, so that tests can
+// supply each part.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Getenv reads an environment variable.
+	Getenv func(string) string
+	// Terminal reports whether Stdin is a terminal, where the command may ask.
+	Terminal bool
+	// ReadSecret reads one line from the terminal without echoing it.
+	ReadSecret func() (string, error)
+	// Client sends the request; nil means sipgate.NewClient(nil).
+	Client *sipgate.Client
+}
+
+// Exit codes, one per error code, so that a script can tell them apart.
+// 0 is the account; 2 also covers a wrong command line.
+var exitCodes = map[sipgate.Code]int{
+	sipgate.CodeInvalidArgument:  2,
+	sipgate.CodeUnauthorized:     3,
+	sipgate.CodeForbidden:        4,
+	sipgate.CodeNotFound:         5,
+	sipgate.CodeMethodNotAllowed: 6,
+	sipgate.CodeRateLimited:      7,
+	sipgate.CodeServerError:      8,
+	sipgate.CodeHTTPError:        9,
+	sipgate.CodeBadResponse:      10,
+	sipgate.CodeResponseTooLarge: 11,
+	sipgate.CodeNetwork:          12,
+	sipgate.CodeTimeout:          13,
+	sipgate.CodeAborted:          130, // as a shell reports an interrupted command
+}
+
+// ExitCode is the exit status for an error code; 1 for anything else.
+func ExitCode(code sipgate.Code) int {
+	if n, ok := exitCodes[code]; ok {
+		return n
+	}
+	return 1
+}
+
+const usage = `Usage: sipgate-account [-u user] [-token] [-json] [-base-url URL] [-timeout 15s]
+
+Looks up the sipgate account (GET {base-url}/account) and prints
+"Status:" and "Body:" as sipgate's REST API example does.
+
+The user (e-mail or token ID) comes from -u or SIPGATE_USERNAME, the password
+or personal access token from SIPGATE_PASSWORD. With -token, an OAuth access
+token is sent as a Bearer token instead, from SIPGATE_TOKEN. What is missing is
+asked for on the terminal, without echo for secrets. A password is never a
+command-line flag: the shell would keep it in its history.
+
+Flags:
+`
+
+// Run runs the command with args (without the program name) and returns
+// its exit status.
+func Run(ctx context.Context, args []string, env Env) int {
+	flags := flag.NewFlagSet("sipgate-account", flag.ContinueOnError)
+	flags.SetOutput(env.Stderr)
+	flags.Usage = func() {
+		fmt.Fprint(env.Stderr, usage)
+		flags.PrintDefaults()
+	}
+	user := flags.String("u", "", "user: e-mail address or token ID (default $SIPGATE_USERNAME)")
+	token := flags.Bool("token", false, "send an OAuth access token as Bearer ($SIPGATE_TOKEN) instead of user and password")
+	asJSON := flags.Bool("json", false, "print the result object of the JavaScript API instead of Status and Body")
+	baseURL := flags.String("base-url", sipgate.DefaultBaseURL, "API base URL: https, or http to a loopback host")
+	timeout := flags.Duration("timeout", sipgate.DefaultTimeout, "bounds the whole call; 0 means no limit")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "sipgate-account: unexpected argument %q; a password is never an argument (set SIPGATE_PASSWORD, or you are asked)\n", flags.Arg(0))
+		return 2
+	}
+	if *timeout < 0 {
+		fmt.Fprintln(env.Stderr, "sipgate-account: -timeout must not be negative")
+		return 2
+	}
+	opts := sipgate.Options{BaseURL: *baseURL, Timeout: *timeout}
+	if *timeout == 0 {
+		opts.Timeout = -1 // the core's spelling of "no limit"
+	}
+	client := env.Client
+	if client == nil {
+		client = sipgate.NewClient(nil)
+	}
+	p := prompter{env: env}
+
+	var res *sipgate.Result
+	var err error
+	if *token {
+		var tok string
+		if tok, err = p.secret("SIPGATE_TOKEN", "Access token: "); err == nil {
+			ctx, stop := interruptible(ctx)
+			res, err = client.AccountWithToken(ctx, tok, opts)
+			stop()
+		}
+	} else {
+		var u, pass string
+		if u, err = p.value(*user, "SIPGATE_USERNAME", "Username (e-mail or token ID): "); err == nil {
+			if pass, err = p.secret("SIPGATE_PASSWORD", "Password or token: "); err == nil {
+				ctx, stop := interruptible(ctx)
+				res, err = client.Account(ctx, u, pass, opts)
+				stop()
+			}
+		}
+	}
+	if err != nil {
+		return fail(env, *asJSON, err)
+	}
+	return report(env, *asJSON, res)
+}
+
+// interruptible makes Ctrl-C abort the call (ABORTED) instead of killing
+// the program mid-request. It starts after the prompts, where Ctrl-C
+// should still simply end the program.
+func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(ctx, os.Interrupt)
+}
+
+// report prints a Result: the account or any other HTTP response.
+func report(env Env, asJSON bool, res *sipgate.Result) int {
+	if asJSON {
+		b, _ := json.Marshal(res)
+		fmt.Fprintf(env.Stdout, "%s\n", b)
+	} else {
+		fmt.Fprintf(env.Stdout, "Status: %d\nBody: %s\n", res.Status, res.Body)
+	}
+	if res.OK {
+		return 0
+	}
+	if !asJSON {
+		fmt.Fprintf(env.Stderr, "sipgate-account: %s (%s)\n", res.Error.Message, res.Error.Code)
+	}
+	return ExitCode(res.Error.Code)
+}
+
+// fail prints a call that got no response, as the browser module rejects.
+func fail(env Env, asJSON bool, err error) int {
+	var se *sipgate.Error
+	if !errors.As(err, &se) {
+		se = &sipgate.Error{Code: sipgate.CodeInternal, Message: err.Error()}
+	}
+	if asJSON {
+		b, _ := json.Marshal(map[string]string{"name": "SipgateError", "code": string(se.Code), "message": se.Message})
+		fmt.Fprintf(env.Stderr, "%s\n", b)
+	} else {
+		fmt.Fprintf(env.Stderr, "sipgate-account: %s (%s)\n", se.Message, se.Code)
+	}
+	return ExitCode(se.Code)
+}
+
+// prompter takes each value from a flag, the environment or the terminal,
+// in that order.
+type prompter struct {
+	env   Env
+	lines *bufio.Reader
+}
+
+func (p *prompter) value(flagValue, variable, prompt string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	if v := p.env.Getenv(variable); v != "" {
+		return v, nil
+	}
+	if !p.env.Terminal {
+		return "", missing(variable)
+	}
+	fmt.Fprint(p.env.Stderr, prompt)
+	if p.lines == nil {
+		p.lines = bufio.NewReader(p.env.Stdin)
+	}
+	line, err := p.lines.ReadString('\n')
+	if err != nil && line == "" {
+		return "", sipgate.Invalid("no input for %s: %v", variable, err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func (p *prompter) secret(variable, prompt string) (string, error) {
+	if v := p.env.Getenv(variable); v != "" {
+		return v, nil
+	}
+	if !p.env.Terminal || p.env.ReadSecret == nil {
+		return "", missing(variable)
+	}
+	fmt.Fprint(p.env.Stderr, prompt)
+	v, err := p.env.ReadSecret()
+	fmt.Fprintln(p.env.Stderr) // the user's Enter was not echoed
+	if err != nil {
+		return "", sipgate.Invalid("no input for %s: %v", variable, err)
+	}
+	return v, nil
+}
+
+func missing(variable string) error {
+	how := map[string]string{
+		"SIPGATE_USERNAME": "pass -u or set SIPGATE_USERNAME",
+		"SIPGATE_PASSWORD": "set SIPGATE_PASSWORD",
+		"SIPGATE_TOKEN":    "set SIPGATE_TOKEN",
+	}[variable]
+	return sipgate.Invalid("%s is not set and there is no terminal to ask on: %s", variable, how)
+}
