@@ -28,13 +28,14 @@ func main() {
 		Stderr:     os.Stderr,
 		Getenv:     os.Getenv,
 		Terminal:   term.IsTerminal(fd),
-		ReadSecret: func() (string, error) { return readSecret(fd) },
+		ReadSecret: func(prompt string) (string, error) { return readSecret(fd, prompt) },
 	}))
 }
 
-// readSecret reads a line without echo. Ctrl-C while it waits gives the
-// terminal its echo back before the program ends.
-func readSecret(fd int) (string, error) {
+// readSecret shows prompt and reads a line without echo. The echo goes off
+// before the prompt shows; Ctrl-C while it waits gives the terminal its echo
+// back before the program ends.
+func readSecret(fd int, prompt string) (string, error) {
 	if state, err := term.GetState(fd); err == nil {
 		interrupt := make(chan os.Signal, 1)
 		signal.Notify(interrupt, os.Interrupt)
@@ -50,6 +51,11 @@ func readSecret(fd int) (string, error) {
 			}
 		}()
 	}
+	if restore, err := echoOff(fd); err == nil {
+		defer restore()
+	}
+	fmt.Fprint(os.Stderr, prompt)
 	b, err := term.ReadPassword(fd)
+	fmt.Fprintln(os.Stderr) // the Enter that was not echoed
 	return string(b), err
 }

@@ -32,8 +32,9 @@ type Env struct {
 	Getenv func(string) string
 	// Terminal reports whether Stdin is a terminal, where the command may ask.
 	Terminal bool
-	// ReadSecret reads one line from the terminal without echoing it.
-	ReadSecret func() (string, error)
+	// ReadSecret shows prompt on the terminal and reads one line without
+	// echoing it, ending with a new line of its own.
+	ReadSecret func(prompt string) (string, error)
 	// Client sends the request; nil means sipgate.NewClient(nil).
 	Client *sipgate.Client
 }
@@ -215,9 +216,7 @@ func (p *prompter) secret(variable, prompt string) (string, error) {
 	if !p.env.Terminal || p.env.ReadSecret == nil {
 		return "", missing(variable)
 	}
-	fmt.Fprint(p.env.Stderr, prompt)
-	v, err := p.env.ReadSecret()
-	fmt.Fprintln(p.env.Stderr) // the user's Enter was not echoed
+	v, err := p.env.ReadSecret(prompt)
 	if err != nil {
 		return "", sipgate.Invalid("no input for %s: %v", variable, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -51,7 +52,10 @@ func runWith(t *testing.T, args []string, typed string, secret *string, vars ...
 	}
 	if secret != nil {
 		e.Terminal = true
-		e.ReadSecret = func() (string, error) { return *secret, nil }
+		e.ReadSecret = func(prompt string) (string, error) {
+			fmt.Fprint(&stderr, prompt+"\n") // as the terminal shows it: the Enter, not the secret
+			return *secret, nil
+		}
 	}
 	code := Run(context.Background(), args, e)
 	return outcome{code, stdout.String(), stderr.String()}
