@@ -1,7 +1,9 @@
-// Command serve serves web/ for development: `make serve` against the real
-// sipgate API, `make demo` (-mock) with the fake API on the same origin.
+// Command serve serves web/: `make serve` against the real sipgate API,
+// `make demo` (-mock) with the fake API on the same origin, and -proxy with
+// a same-origin path to the API (internal/apiproxy) for deployments where
+// the API does not answer the page's origin.
 //
-//	go run ./cmd/serve [-addr localhost:8080] [-mock] [-dir web]
+//	go run ./cmd/serve [-addr localhost:8080] [-mock | -proxy [-upstream URL]] [-dir web]
 package main
 
 import (
@@ -10,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"maps"
 	"net"
 	"net/http"
@@ -17,9 +20,11 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
+	"sipgate-account/internal/apiproxy"
 	"sipgate-account/internal/devserver"
 	"sipgate-account/internal/mockapi"
 )
@@ -41,8 +46,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	addr := flags.String("addr", "localhost:8080", "address to listen on")
 	mock := flags.Bool("mock", false, "serve the fake sipgate API on the same origin (demo mode)")
 	dir := flags.String("dir", "web", "the web root to serve")
+	proxy := flags.Bool("proxy", false, "forward GET /v2/account on this origin to the API (see -upstream)")
+	upstream := flags.String("upstream", apiproxy.DefaultUpstream, "with -proxy: the API's origin")
+	limit := flags.Int("proxy-limit", apiproxy.DefaultLimit, "with -proxy: requests a minute per client address")
+	timeout := flags.Duration("proxy-timeout", apiproxy.DefaultTimeout, "with -proxy: bound of an upstream call")
 	if err := flags.Parse(args); err != nil {
 		return err
+	}
+	if *mock && *proxy {
+		return errors.New("-mock and -proxy both serve /v2 on this origin: choose one")
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", flags.Args())
@@ -50,7 +62,17 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := os.Stat(filepath.Join(*dir, devserver.WasmFile)); err != nil {
 		return fmt.Errorf("%s is missing: run `make build` first", filepath.Join(*dir, devserver.WasmFile))
 	}
-	handler, err := devserver.New(devserver.Config{Dir: *dir, Mock: *mock})
+	cfg := devserver.Config{Dir: *dir, Mock: *mock}
+	if *proxy {
+		logger := log.New(stdout, "", log.LstdFlags)
+		var err error
+		if cfg.Proxy, err = apiproxy.New(apiproxy.Config{
+			Upstream: *upstream, Limit: *limit, Timeout: *timeout, Logf: logger.Printf,
+		}); err != nil {
+			return err
+		}
+	}
+	handler, err := devserver.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -78,6 +100,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		for _, name := range slices.Sorted(maps.Keys(mockapi.Scenarios)) {
 			fmt.Fprintf(stdout, "    %-11s %s\n", name, mockapi.Scenarios[name])
 		}
+	} else if *proxy {
+		fmt.Fprintf(stdout, "Proxy mode: %s/v2/account is forwarded to %s/v2/account (%d requests a minute per address, %s timeout).\n",
+			url, strings.TrimSuffix(*upstream, "/"), *limit, *timeout)
+		fmt.Fprintln(stdout, "  The proxy sees the credentials in transit: run it only where you would type them.")
 	} else {
 		fmt.Fprintln(stdout, "The page calls the real sipgate API (https://api.sipgate.com/v2).")
 	}

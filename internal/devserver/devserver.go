@@ -16,6 +16,7 @@ import (
 	"path"
 	"strings"
 
+	"sipgate-account/internal/apiproxy"
 	"sipgate-account/internal/mockapi"
 	"sipgate-account/sipgate"
 )
@@ -29,6 +30,9 @@ type Config struct {
 	Mock bool
 	// API adjusts the fake API when Mock is set.
 	API mockapi.Config
+	// Proxy, when set, answers /v2/ on the same origin (see
+	// internal/apiproxy) and the page's default baseURL becomes /v2.
+	Proxy http.Handler
 	// ConnectOrigins are further origins the page may call (CSP connect-src),
 	// besides its own and the sipgate API's.
 	ConnectOrigins []string
@@ -48,6 +52,13 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", staticHeaders(newStaticFiles(noListing{os.DirFS(cfg.Dir)})))
+	if cfg.Mock && cfg.Proxy != nil {
+		return nil, errors.New("the fake API and the proxy both want /v2/: choose one")
+	}
+	if cfg.Proxy != nil {
+		mux.Handle("/v2/", cfg.Proxy)
+		mux.Handle("GET /config.json", apiproxy.PageConfig())
+	}
 	if cfg.Mock {
 		api := mockapi.Handler(cfg.API)
 		mux.Handle("/v2/", api)
@@ -95,11 +106,12 @@ func staticHeaders(next http.Handler) http.Handler {
 
 // securityHeaders sends the policy the page is written for: no inline
 // script or style, WebAssembly allowed, network access only to this origin
-// and the API (in demo mode only this origin, where the fake API answers),
+// and the API (in demo and proxy mode only this origin, where the fake API
+// or the proxy answers),
 // no forms posted anywhere, and no framing by other sites.
 func securityHeaders(cfg Config, next http.Handler) http.Handler {
 	connect := []string{"'self'"}
-	if !cfg.Mock {
+	if !cfg.Mock && cfg.Proxy == nil {
 		connect = append(connect, origin(sipgate.DefaultBaseURL))
 	}
 	connect = append(connect, cfg.ConnectOrigins...)

@@ -57,6 +57,9 @@ type Config struct {
 	// RedirectTo is the origin (scheme://host:port) the redirect scenario
 	// sends the client to. Empty: this server's own /v2/account.
 	RedirectTo string
+	// NoCORS leaves out every CORS header, as an API that does not answer
+	// other origins would: only a same-origin proxy can use it then.
+	NoCORS bool
 }
 
 // Handler returns the fake API. Mount it at "/v2/" and "/scenario/".
@@ -67,6 +70,9 @@ func Handler(cfg Config) http.Handler {
 		scenario(w, r, cfg)
 	})
 	mux.HandleFunc("/", notFound)
+	if cfg.NoCORS {
+		return mux
+	}
 	return cors(mux)
 }
 

@@ -1,0 +1,282 @@
+package e2e
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"sipgate-account/internal/apiproxy"
+	"sipgate-account/internal/browser"
+	"sipgate-account/internal/devserver"
+	"sipgate-account/internal/mockapi"
+	"sipgate-account/sipgate"
+)
+
+// The same-origin proxy: the page and /v2/account on one origin, in front
+// of a fake API that sends no CORS headers at all, so that only the proxy
+// path can work.
+
+// Proxy limits used by the tests: small, so that the rate limit shows.
+const (
+	proxyLimit   = 8
+	proxyTimeout = 500 * time.Millisecond
+)
+
+// upstreamAPI is the fake API without CORS, recording what reaches it. Its
+// mode makes /v2/account hang or answer too much.
+type upstreamAPI struct {
+	*httptest.Server
+	requests atomic.Int64
+	mode     atomic.Value // "", "hang" or "large"
+	mu       sync.Mutex
+	headers  []http.Header
+}
+
+func newUpstreamAPI(t *testing.T) *upstreamAPI {
+	t.Helper()
+	u := &upstreamAPI{}
+	api := mockapi.Handler(mockapi.Config{NoCORS: true})
+	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u.requests.Add(1)
+		u.mu.Lock()
+		u.headers = append(u.headers, r.Header.Clone())
+		u.mu.Unlock()
+		switch u.mode.Load() {
+		case "hang":
+			select {
+			case <-r.Context().Done():
+			case <-time.After(10 * time.Second):
+			}
+			return
+		case "large":
+			w.Write([]byte(strings.Repeat(" ", sipgate.MaxBodyBytes+1)))
+			return
+		}
+		api.ServeHTTP(w, r)
+	}))
+	t.Cleanup(u.Close)
+	return u
+}
+
+func (u *upstreamAPI) lastHeaders() http.Header {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if len(u.headers) == 0 {
+		return nil
+	}
+	return u.headers[len(u.headers)-1]
+}
+
+// serveProxy is what `cmd/serve -proxy -upstream URL` serves.
+func serveProxy(t *testing.T, upstream string) *httptest.Server {
+	t.Helper()
+	proxy, err := apiproxy.New(apiproxy.Config{Upstream: upstream, Limit: proxyLimit, Timeout: proxyTimeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The page may connect to the API too, so that what stops a direct call
+	// there is the API's missing CORS answer, not the page's policy.
+	h, err := devserver.New(devserver.Config{Dir: webDir, Proxy: proxy, ConnectOrigins: []string{upstream}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// deployment is a proxy under test: where it answers, and how to send a
+// request as client number n (each client has its own rate limit).
+type deployment struct {
+	base    string
+	request func(t *testing.T, n int, method, path string, header http.Header) (*http.Response, string)
+}
+
+// fromAddress sends from the loopback address 127.0.0.n, which the server
+// sees as the client's address.
+func fromAddress(base string) func(t *testing.T, n int, method, path string, header http.Header) (*http.Response, string) {
+	return func(t *testing.T, n int, method, path string, header http.Header) (*http.Response, string) {
+		t.Helper()
+		dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(n))}}
+		client := &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext, DisableCompression: true}}
+		return send(t, client, method, base+path, header)
+	}
+}
+
+func send(t *testing.T, client *http.Client, method, url string, header http.Header) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.URL.Opaque = strings.TrimPrefix(url, "http://"+req.URL.Host)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+var demoAuth = http.Header{
+	"Authorization": {sipgate.BasicAuth(mockapi.DemoUser, mockapi.DemoPassword)},
+	"Accept":        {"application/json"},
+}
+
+// proxySuite is what every deployment of the proxy must do. Client numbers
+// 2 and up are used, one range per part, so that the parts' rate limits do
+// not meet.
+func proxySuite(t *testing.T, d deployment, up *upstreamAPI) {
+	t.Run("forwards only Authorization and Accept", func(t *testing.T) {
+		header := demoAuth.Clone()
+		header.Set("Cookie", "session=page-cookie")
+		header.Set("User-Agent", "Mozilla/5.0 (visitor)")
+		header.Set("Accept-Language", "de-DE")
+		header.Set("X-Forwarded-For", "203.0.113.7")
+		header.Set("Referer", d.base+"/")
+		header.Set("Origin", d.base)
+		resp, body := d.request(t, 2, "GET", "/v2/account", header)
+		if resp.StatusCode != 200 || body != mockapi.DemoAccount {
+			t.Fatalf("got %d %q", resp.StatusCode, body)
+		}
+		got := up.lastHeaders()
+		var names []string
+		for k := range got {
+			names = append(names, k)
+		}
+		slices.Sort(names)
+		if strings.Join(names, ", ") != "Accept, Authorization" || got.Get("Authorization") != demoAuth.Get("Authorization") {
+			t.Errorf("the API got the headers %v, want exactly Accept and Authorization", got)
+		}
+		if resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("answer headers %v", resp.Header)
+		}
+	})
+	t.Run("answers everything else itself", func(t *testing.T) {
+		before := up.requests.Load()
+		for _, c := range []struct {
+			method, path string
+			status       int
+		}{
+			{"GET", "/v2/users", 404}, {"GET", "/v2/account/", 404}, {"GET", "/v2/sessions/calls", 404},
+			{"GET", "/v2/%2e%2e/v1/account", 404}, {"POST", "/v2/account", 405}, {"DELETE", "/v2/account", 405},
+		} {
+			resp, _ := d.request(t, 3, c.method, c.path, demoAuth)
+			if resp.StatusCode != c.status {
+				t.Errorf("%s %s = %d, want %d", c.method, c.path, resp.StatusCode, c.status)
+			}
+		}
+		if n := up.requests.Load() - before; n != 0 {
+			t.Errorf("%d requests reached the API, want none", n)
+		}
+	})
+	t.Run("rate limit per client", func(t *testing.T) {
+		before := up.requests.Load()
+		for i := 1; i <= proxyLimit; i++ {
+			if resp, _ := d.request(t, 4, "GET", "/v2/account", demoAuth); resp.StatusCode != 200 {
+				t.Fatalf("request %d of %d: %d", i, proxyLimit, resp.StatusCode)
+			}
+		}
+		resp, body := d.request(t, 4, "GET", "/v2/account", demoAuth)
+		if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "requests a minute") {
+			t.Errorf("request %d: %d Retry-After %q %s", proxyLimit+1, resp.StatusCode, resp.Header.Get("Retry-After"), body)
+		}
+		if n := up.requests.Load() - before; n != proxyLimit {
+			t.Errorf("%d requests reached the API, want %d", n, proxyLimit)
+		}
+		if resp, _ := d.request(t, 5, "GET", "/v2/account", demoAuth); resp.StatusCode != 200 {
+			t.Errorf("another client: %d, want 200", resp.StatusCode)
+		}
+	})
+	t.Run("upstream timeout and size cap", func(t *testing.T) {
+		defer up.mode.Store("")
+		up.mode.Store("hang")
+		resp, body := d.request(t, 6, "GET", "/v2/account", demoAuth)
+		if resp.StatusCode != 504 || !strings.Contains(body, "did not answer within") {
+			t.Errorf("a hanging API: %d %s", resp.StatusCode, body)
+		}
+		up.mode.Store("large")
+		resp, body = d.request(t, 6, "GET", "/v2/account", demoAuth)
+		if resp.StatusCode != 502 || !strings.Contains(body, "larger than the 1 MiB limit") {
+			t.Errorf("an answer over 1 MiB: %d %s", resp.StatusCode, body)
+		}
+	})
+}
+
+func TestServeProxy(t *testing.T) {
+	up := newUpstreamAPI(t)
+	srv := serveProxy(t, up.URL)
+	proxySuite(t, deployment{base: srv.URL, request: fromAddress(srv.URL)}, up)
+
+	// A header naming another client does not get a new allowance here:
+	// cmd/serve faces the browser and trusts only the connection's address.
+	for i := 0; i <= proxyLimit; i++ {
+		resp, _ := fromAddress(srv.URL)(t, 7, "GET", "/v2/account", http.Header{"Cf-Connecting-Ip": {"198.51.100." + strconv.Itoa(i+1)}})
+		if i == proxyLimit && resp.StatusCode != 429 {
+			t.Errorf("CF-Connecting-IP changed the client: request %d got %d", i+1, resp.StatusCode)
+		}
+	}
+}
+
+// TestPageThroughProxy: the page, served with the proxy, looks up the
+// account on its own origin; the API (no CORS at all) sees no cookie.
+func TestPageThroughProxy(t *testing.T) {
+	up := newUpstreamAPI(t)
+	srv := serveProxy(t, up.URL)
+	tab, log := newTab(t)
+	if err := chromedp.Do(tab, browser.Observe(), chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`))); err != nil {
+		t.Fatalf("page: %v\n%s", err, log.text())
+	}
+	if v, _ := runJS(tab, `document.getElementById("baseURL").value`); v != srv.URL+"/v2" {
+		t.Errorf("the page's default API is %q, want this origin's /v2", v)
+	}
+	if _, err := runJS(tab, `document.cookie = "session=page-cookie; path=/"`); err != nil {
+		t.Fatal(err)
+	}
+	text := submit(t, tab, mockapi.DemoUser, mockapi.DemoPassword, "")
+	if !strings.Contains(text, "Demo Telefon GmbH") || !strings.Contains(text, "Status: 200") {
+		t.Errorf("page shows %q", text)
+	}
+	got := up.lastHeaders()
+	if got.Get("Cookie") != "" || got.Get("Authorization") != demoAuth.Get("Authorization") || len(got) != 2 {
+		t.Errorf("the API got %v", got)
+	}
+	// Straight to the API the same call fails: it allows no other origin.
+	out := call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+", {baseURL: "+js(up.URL+"/v2")+"}")
+	if out.Rejected == nil || out.Rejected.Code != "NETWORK" {
+		t.Errorf("direct call to the API without CORS: %+v %+v", out.Resolved, out.Rejected)
+	}
+
+	// The proxy's own answers reach the page as the contract's codes.
+	up.mode.Store("hang")
+	out = call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+", {baseURL: "+js(srv.URL+"/v2")+"}")
+	up.mode.Store("")
+	if r := out.Resolved; r == nil || r.Status != 504 || r.Error.Code != "SERVER_ERROR" {
+		t.Errorf("upstream timeout: %+v %+v", out.Resolved, out.Rejected)
+	}
+	var last outcome
+	for i := 0; i < proxyLimit+1; i++ {
+		last = call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+", {baseURL: "+js(srv.URL+"/v2")+"}")
+	}
+	if r := last.Resolved; r == nil || r.Status != 429 || r.Error.Code != "RATE_LIMITED" || !strings.Contains(r.Error.Message, "try again in") {
+		b, _ := json.Marshal(last)
+		t.Errorf("over the rate limit: %s", b)
+	}
+	wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
+}
