@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 
 	"sipgate-account/internal/devserver"
 	"sipgate-account/internal/mockapi"
+	"sipgate-account/sipgate"
 )
 
 // lockedBuffer is an io.Writer that the test reads while run writes.
@@ -34,7 +36,11 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-func TestRunServesDemoAndStops(t *testing.T) {
+// start runs the command with args on a free port and a small web root,
+// and returns its address and output. The command is stopped, and must
+// stop cleanly, when the test ends.
+func start(t *testing.T, args ...string) (string, *lockedBuffer) {
+	t.Helper()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "index.html"), []byte("page"), 0o644)
 	os.WriteFile(filepath.Join(dir, devserver.WasmFile), []byte("\x00asm"), 0o644)
@@ -42,44 +48,78 @@ func TestRunServesDemoAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &lockedBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-mock", "-dir", dir}, out) }()
+	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0", "-dir", dir}, args...), out) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run after cancel = %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("run did not stop")
+		}
+	})
 
 	addr := regexp.MustCompile(`on (http://\S+)`)
-	var base string
-	for deadline := time.Now().Add(10 * time.Second); base == ""; {
+	for deadline := time.Now().Add(10 * time.Second); ; {
 		if m := addr.FindStringSubmatch(out.String()); m != nil && strings.Contains(out.String(), "Ctrl+C") {
-			base = m[1]
-		} else if time.Now().After(deadline) {
-			t.Fatalf("no address printed: %q", out.String())
-		} else {
-			time.Sleep(10 * time.Millisecond)
+			return m[1], out
 		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no address printed: %q", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+func get(t *testing.T, url string, user, pass string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if user != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestRunServesDemoAndStops(t *testing.T) {
+	base, out := start(t, "-mock")
 	for _, want := range []string{mockapi.DemoUser, mockapi.DemoPassword, mockapi.DemoTokenID, mockapi.DemoAccessToken, "status-NNN", "trickle"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo mode does not print %q:\n%s", want, out.String())
 		}
 	}
-	req, _ := http.NewRequest("GET", base+"/v2/account", nil)
-	req.SetBasicAuth(mockapi.DemoUser, mockapi.DemoPassword)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	if status, body := get(t, base+"/v2/account", mockapi.DemoUser, mockapi.DemoPassword); status != 200 || body != mockapi.DemoAccount {
+		t.Errorf("fake API = %d %q", status, body)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || string(body) != mockapi.DemoAccount {
-		t.Errorf("fake API = %d %q", resp.StatusCode, body)
-	}
+}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run after cancel = %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not stop")
+func TestRunProxy(t *testing.T) {
+	api := httptest.NewServer(mockapi.Handler(mockapi.Config{NoCORS: true}))
+	defer api.Close()
+	base, out := start(t, "-proxy", "-upstream", api.URL, "-proxy-limit", "2", "-proxy-timeout", "2s")
+	if !strings.Contains(out.String(), "forwarded to "+api.URL+"/v2/account (2 requests a minute per address, 2s timeout)") ||
+		!strings.Contains(out.String(), "sees the credentials in transit") {
+		t.Errorf("proxy mode prints:\n%s", out.String())
+	}
+	if status, body := get(t, base+"/config.json", "", ""); status != 200 || body != `{"baseURL":"/v2"}` {
+		t.Errorf("config.json = %d %q", status, body)
+	}
+	if status, body := get(t, base+"/v2/account", mockapi.DemoUser, mockapi.DemoPassword); status != 200 || body != mockapi.DemoAccount {
+		t.Errorf("through the proxy = %d %q", status, body)
+	}
+	get(t, base+"/v2/account", mockapi.DemoUser, mockapi.DemoPassword)
+	if status, _ := get(t, base+"/v2/account", mockapi.DemoUser, mockapi.DemoPassword); status != 429 {
+		t.Errorf("third request with -proxy-limit 2 = %d, want 429", status)
+	}
+	if strings.Contains(out.String(), sipgate.BasicAuth(mockapi.DemoUser, mockapi.DemoPassword)) {
+		t.Errorf("the Authorization header was printed:\n%s", out.String())
 	}
 }
 
@@ -96,5 +136,13 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"extra"}, io.Discard); err == nil {
 		t.Error("stray argument accepted")
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, devserver.WasmFile), []byte("\x00asm"), 0o644)
+	if err := run(context.Background(), []string{"-mock", "-proxy", "-dir", dir}, io.Discard); err == nil || !strings.Contains(err.Error(), "choose one") {
+		t.Errorf("-mock with -proxy = %v", err)
+	}
+	if err := run(context.Background(), []string{"-proxy", "-upstream", "ftp://x", "-dir", dir}, io.Discard); err == nil {
+		t.Error("an ftp upstream was accepted")
 	}
 }
