@@ -32,7 +32,7 @@ need = command -v $(1) >/dev/null 2>&1 || { \
     echo "$(1) is not installed: run 'sudo apt-get install $(2)' (Debian) and try again" >&2; exit 1; \
   fi; }
 
-.PHONY: build brotli-tool demo serve test vet unit types browser chromium bench fuzz clean
+.PHONY: build brotli-tool demo serve test vet unit types edge workerd browser chromium bench fuzz clean
 
 # Go's build cache makes a rebuild with no change cheap, so build always runs
 # the compiler rather than second-guessing which files it depends on.
@@ -70,17 +70,38 @@ demo: build
 serve: build
 	$(GO) run ./cmd/serve -addr $(ADDR)
 
-test: build chromium vet unit types browser
+test: build chromium vet unit types edge workerd browser
 
 vet:
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./sipgate/... ./bench/...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./sipgate/... ./bench/... ./internal/apiproxy/...
+	cd edge && GOOS=js GOARCH=wasm $(GO) vet ./...
 
 unit:
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
 
 browser:
 	$(GO) test -count=1 -v ./e2e/
+
+# The same-origin proxy as a Cloudflare Worker (edge/, its own module with
+# github.com/syumai/workers): edge/build holds what wrangler deploys and
+# what workerd runs in the tests.
+EDGE_FLAGS := -trimpath -ldflags="-s -w" -tags=nethttpomithttp2
+edge:
+	@# workers-assets-gen writes build/ afresh, so it goes first.
+	cd edge && $(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o build
+	cd edge && GOOS=js GOARCH=wasm $(GO) build $(EDGE_FLAGS) -o build/app.wasm .
+	@ls -l edge/build/app.wasm | awk '{printf "%s: %d bytes\n", $$NF, $$5}'
+
+# workerd, the Workers runtime, from the npm registry into build/ (not
+# committed): the tests run the Worker in it.
+WORKERD_VERSION := 1.20261117.1
+WORKERD         := build/workerd/node_modules/.bin/workerd
+workerd:
+	@grep -qF '"version": "$(WORKERD_VERSION)"' build/workerd/node_modules/workerd/package.json 2>/dev/null || { $(call need,npm,npm) && \
+	  echo "installing workerd@$(WORKERD_VERSION) (npm) into build/workerd" && \
+	  npm install --prefix build/workerd --no-save --no-audit --no-fund --loglevel=error workerd@$(WORKERD_VERSION); }
+	@$(WORKERD) --version
 
 # Type-checks a usage example (e2e/typescript) against web/sipgate-account.d.ts.
 types:
@@ -109,4 +130,4 @@ fuzz:
 
 clean:
 	rm -f web/*.wasm web/*.wasm.gz web/*.wasm.br web/*.new web/*.tmp
-	rm -rf bin build
+	rm -rf bin build edge/build

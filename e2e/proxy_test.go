@@ -20,6 +20,7 @@ import (
 	"sipgate-account/internal/browser"
 	"sipgate-account/internal/devserver"
 	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/workerd"
 	"sipgate-account/sipgate"
 )
 
@@ -237,13 +238,17 @@ func TestServeProxy(t *testing.T) {
 // account on its own origin; the API (no CORS at all) sees no cookie.
 func TestPageThroughProxy(t *testing.T) {
 	up := newUpstreamAPI(t)
-	srv := serveProxy(t, up.URL)
+	pageThroughProxy(t, serveProxy(t, up.URL).URL, up)
+}
+
+func pageThroughProxy(t *testing.T, base string, up *upstreamAPI) {
+	t.Helper()
 	tab, log := newTab(t)
-	if err := chromedp.Do(tab, browser.Observe(), chromedp.Navigate(srv.URL+"/"),
+	if err := chromedp.Do(tab, browser.Observe(), chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`))); err != nil {
 		t.Fatalf("page: %v\n%s", err, log.text())
 	}
-	if v, _ := runJS(tab, `document.getElementById("baseURL").value`); v != srv.URL+"/v2" {
+	if v, _ := runJS(tab, `document.getElementById("baseURL").value`); v != base+"/v2" {
 		t.Errorf("the page's default API is %q, want this origin's /v2", v)
 	}
 	if _, err := runJS(tab, `document.cookie = "session=page-cookie; path=/"`); err != nil {
@@ -265,18 +270,65 @@ func TestPageThroughProxy(t *testing.T) {
 
 	// The proxy's own answers reach the page as the contract's codes.
 	up.mode.Store("hang")
-	out = call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+", {baseURL: "+js(srv.URL+"/v2")+"}")
+	out = call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+", {baseURL: "+js(base+"/v2")+"}")
 	up.mode.Store("")
 	if r := out.Resolved; r == nil || r.Status != 504 || r.Error.Code != "SERVER_ERROR" {
 		t.Errorf("upstream timeout: %+v %+v", out.Resolved, out.Rejected)
 	}
 	var last outcome
 	for i := 0; i < proxyLimit+1; i++ {
-		last = call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+", {baseURL: "+js(srv.URL+"/v2")+"}")
+		last = call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+", {baseURL: "+js(base+"/v2")+"}")
 	}
 	if r := last.Resolved; r == nil || r.Status != 429 || r.Error.Code != "RATE_LIMITED" || !strings.Contains(r.Error.Message, "try again in") {
 		b, _ := json.Marshal(last)
 		t.Errorf("over the rate limit: %s", b)
 	}
 	wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
+}
+
+// startWorker runs the edge Worker (make edge) in workerd (make workerd)
+// with up as its upstream.
+func startWorker(t *testing.T, up *upstreamAPI) *workerd.Worker {
+	t.Helper()
+	w, err := workerd.Start(t.Context(), workerd.Config{Root: "..", Upstream: up.URL, Limit: proxyLimit, Timeout: proxyTimeout})
+	if err != nil {
+		t.Fatalf("the Worker cannot run: %v", err)
+	}
+	t.Cleanup(func() {
+		w.Stop()
+		if t.Failed() {
+			t.Logf("workerd printed:\n%s", w.Log())
+		}
+	})
+	return w
+}
+
+// asClient sends as client n the way Cloudflare marks every request: with
+// the visitor's address in CF-Connecting-IP.
+func asClient(base string) func(t *testing.T, n int, method, path string, header http.Header) (*http.Response, string) {
+	return func(t *testing.T, n int, method, path string, header http.Header) (*http.Response, string) {
+		t.Helper()
+		header = header.Clone()
+		if header == nil {
+			header = http.Header{}
+		}
+		header.Set("CF-Connecting-IP", "198.51.100."+strconv.Itoa(n))
+		return send(t, &http.Client{Transport: &http.Transport{DisableCompression: true}}, method, base+path, header)
+	}
+}
+
+// TestWorkerProxy runs the proxy suite against the Worker in workerd: the
+// same package apiproxy behind github.com/syumai/workers.
+func TestWorkerProxy(t *testing.T) {
+	up := newUpstreamAPI(t)
+	w := startWorker(t, up)
+	proxySuite(t, deployment{base: w.URL, request: asClient(w.URL)}, up)
+}
+
+// TestPageThroughWorker: the Worker also serves web/ (its ASSETS), so the
+// whole page runs from it.
+func TestPageThroughWorker(t *testing.T) {
+	up := newUpstreamAPI(t)
+	w := startWorker(t, up)
+	pageThroughProxy(t, w.URL, up)
 }
