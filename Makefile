@@ -116,7 +116,7 @@ chromium:
 	@chromium --version 2>/dev/null
 
 # A benchmark, not a test: it prints figures and writes bench/out/bench.json.
-bench: build chromium
+bench: build chromium edge workerd
 	@# The floor it is compared with: the smallest Go net/http client, same flags.
 	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o bench/out/minimal.wasm ./bench/minimalclient
 	$(GO) run ./cmd/bench

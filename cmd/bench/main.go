@@ -31,9 +31,11 @@ import (
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"sipgate-account/internal/apiproxy"
 	"sipgate-account/internal/browser"
 	"sipgate-account/internal/devserver"
 	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/workerd"
 )
 
 func main() {
@@ -71,10 +73,16 @@ type Figures struct {
 	PlainBurstMs float64    `json:"plainBurstMs"`
 	BurstRatio   float64    `json:"burstRatio"`
 	MemCalls     int        `json:"memoryCalls"`
-	LinearBefore int        `json:"linearMemoryBeforeBytes"`
-	LinearAfter  int        `json:"linearMemoryAfterBytes"`
-	HeapBefore   float64    `json:"jsHeapBeforeBytes"`
-	HeapAfter    float64    `json:"jsHeapAfterBytes"`
+	// What a same-origin proxy adds to a call: medians of sequential GETs
+	// of /v2/account from a native client over loopback.
+	ProxyCalls    int     `json:"proxyCalls"`
+	DirectMs      float64 `json:"directCallMedianMs"`
+	ServeProxyMs  float64 `json:"serveProxyCallMedianMs"`
+	WorkerProxyMs float64 `json:"workerProxyCallMedianMs"`
+	LinearBefore  int     `json:"linearMemoryBeforeBytes"`
+	LinearAfter   int     `json:"linearMemoryAfterBytes"`
+	HeapBefore    float64 `json:"jsHeapBeforeBytes"`
+	HeapAfter     float64 `json:"jsHeapAfterBytes"`
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -87,11 +95,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	calls := flags.Int("calls", 300, "sequential calls of each kind for the per-call figure")
 	burst := flags.Int("burst", 1000, "concurrent calls")
 	memCalls := flags.Int("memory-calls", 10000, "sequential calls for the memory figure")
+	proxyCalls := flags.Int("proxy-calls", 300, "sequential calls through each deployment of the proxy")
 	err := flags.Parse(args)
 	if err != nil {
 		return err
 	}
-	f := Figures{Date: time.Now().UTC().Format("2006-01-02"), Cores: runtime.NumCPU(), Burst: *burst, MemCalls: *memCalls}
+	f := Figures{Date: time.Now().UTC().Format("2006-01-02"), Cores: runtime.NumCPU(), Burst: *burst, MemCalls: *memCalls, ProxyCalls: *proxyCalls}
 	// brotli -q 11 takes about 20 s a module: both at once.
 	minErr := make(chan error, 1)
 	go func() {
@@ -153,6 +162,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if err := concurrent(tab, &f); err != nil {
 		return fmt.Errorf("concurrent: %w", err)
+	}
+	if err := proxies(ctx, &f); err != nil {
+		return fmt.Errorf("proxies: %w", err)
 	}
 	if err := memory(tab, &f); err != nil {
 		return fmt.Errorf("memory: %w", err)
@@ -330,6 +342,60 @@ func concurrent(tab context.Context, f *Figures) error {
 	return nil
 }
 
+// proxies times what each deployment of the same-origin proxy adds to a
+// call: the fake API direct, through cmd/serve -proxy's handler, and through
+// the Worker in workerd, in interleaved blocks.
+func proxies(ctx context.Context, f *Figures) error {
+	api := httptest.NewServer(mockapi.Handler(mockapi.Config{NoCORS: true}))
+	defer api.Close()
+	proxy, err := apiproxy.New(apiproxy.Config{Upstream: api.URL, Limit: 1 << 30})
+	if err != nil {
+		return err
+	}
+	serve := httptest.NewServer(proxy)
+	defer serve.Close()
+	worker, err := workerd.Start(ctx, workerd.Config{Root: ".", Upstream: api.URL, Limit: 1 << 30})
+	if err != nil {
+		return err
+	}
+	defer worker.Stop()
+
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	get := func(base string) (float64, error) {
+		req, _ := http.NewRequest("GET", base+"/v2/account", nil)
+		req.SetBasicAuth(mockapi.DemoUser, mockapi.DemoPassword)
+		t0 := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return 0, fmt.Errorf("%s: HTTP %d", base, resp.StatusCode)
+		}
+		return float64(time.Since(t0).Microseconds()) / 1000, err
+	}
+	bases := []string{api.URL, serve.URL, worker.URL}
+	times := make([][]float64, len(bases))
+	const block = 20
+	for round := -1; len(times[0]) < f.ProxyCalls; round++ {
+		for i, base := range bases {
+			for j := 0; j < block; j++ {
+				ms, err := get(base)
+				if err != nil {
+					return err
+				}
+				if round >= 0 { // the first round warms up
+					times[i] = append(times[i], ms)
+				}
+			}
+		}
+	}
+	f.DirectMs, f.ServeProxyMs, f.WorkerProxyMs = median(times[0]), median(times[1]), median(times[2])
+	return nil
+}
+
 // memory reads the module's linear memory and the page's JS heap (after a
 // garbage collection) before and after many sequential calls.
 func memory(tab context.Context, f *Figures) error {
@@ -388,6 +454,8 @@ func printTable(w io.Writer, f *Figures) {
 		{"floor: ready (load starts / download+compile / Go start)", fmt.Sprintf("%.1f ms (%.1f / %.1f / %.1f ms)", f.MinReadyMs, f.MinPhases[0], f.MinPhases[1], f.MinPhases[2])},
 		{"floor: per call (plain JS = 1)", fmt.Sprintf("%.3f ms = %.2f×", f.MinCallMs, f.MinCallMs/f.PlainCallMs)},
 		{fmt.Sprintf("%d concurrent: ours / plain JS", f.Burst), fmt.Sprintf("%.0f ms / %.0f ms = %.2f×", f.BurstMs, f.PlainBurstMs, f.BurstRatio)},
+		{"per call, native client: API direct / via cmd/serve -proxy / via the Worker in workerd (median)", fmt.Sprintf("%.3f ms / %.3f ms (+%.3f) / %.3f ms (+%.3f)",
+			f.DirectMs, f.ServeProxyMs, f.ServeProxyMs-f.DirectMs, f.WorkerProxyMs, f.WorkerProxyMs-f.DirectMs)},
 		{fmt.Sprintf("linear memory before / after %d calls", f.MemCalls), fmt.Sprintf("%.1f MiB / %.1f MiB", float64(f.LinearBefore)/(1<<20), float64(f.LinearAfter)/(1<<20))},
 		{fmt.Sprintf("JS heap before / after %d calls", f.MemCalls), fmt.Sprintf("%.1f MiB / %.1f MiB", f.HeapBefore/(1<<20), f.HeapAfter/(1<<20))},
 	}
