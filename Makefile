@@ -4,7 +4,7 @@
 #   make demo    build, then serve web/ with the fake API on http://localhost:8080
 #   make serve   build, then serve web/ for use with the real sipgate API
 #   make test    vet, unit tests, the TypeScript type check and browser tests
-#                in headless Chromium
+#                in headless Chromium, Firefox and WebKit
 #   make bench   measure size, start-up, per-call overhead and memory in Chromium
 #   make fuzz    run each fuzz target for FUZZTIME (default 30s)
 #   make clean   remove build outputs
@@ -32,7 +32,7 @@ need = command -v $(1) >/dev/null 2>&1 || { \
     echo "$(1) is not installed: run 'sudo apt-get install $(2)' (Debian) and try again" >&2; exit 1; \
   fi; }
 
-.PHONY: build brotli-tool demo serve test vet unit types edge workerd browser chromium bench fuzz clean
+.PHONY: build brotli-tool demo serve test vet unit types edge workerd browser chromium engines bench fuzz clean
 
 # Go's build cache makes a rebuild with no change cheap, so build always runs
 # the compiler rather than second-guessing which files it depends on.
@@ -70,7 +70,7 @@ demo: build
 serve: build
 	$(GO) run ./cmd/serve -addr $(ADDR)
 
-test: build chromium vet unit types edge workerd browser
+test: build chromium engines vet unit types edge workerd browser
 
 vet:
 	$(GO) vet ./...
@@ -114,6 +114,14 @@ types:
 chromium:
 	@$(call need,chromium,chromium)
 	@chromium --version 2>/dev/null
+
+# The other engines: Debian's firefox-esr (headless), and WebKitGTK's
+# MiniBrowser (webkit2gtk-driver brings it) on a virtual display (xvfb).
+engines:
+	@$(call need,firefox-esr,firefox-esr)
+	@$(call need,WebKitWebDriver,webkit2gtk-driver)
+	@$(call need,xvfb-run,xvfb)
+	@firefox-esr --version 2>/dev/null; dpkg-query -W -f="WebKitGTK $${Version}\n" libwebkit2gtk-4.1-0 2>/dev/null || true
 
 # A benchmark, not a test: it prints figures and writes bench/out/bench.json.
 bench: build chromium edge workerd

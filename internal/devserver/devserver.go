@@ -36,6 +36,9 @@ type Config struct {
 	// ConnectOrigins are further origins the page may call (CSP connect-src),
 	// besides its own and the sipgate API's.
 	ConnectOrigins []string
+	// FramedBySelf lets pages of this origin frame the page (CSP
+	// frame-ancestors 'self' instead of 'none'), for an in-page test.
+	FramedBySelf bool
 }
 
 // WasmFile is the module's file name inside the web root.
@@ -115,6 +118,10 @@ func securityHeaders(cfg Config, next http.Handler) http.Handler {
 		connect = append(connect, origin(sipgate.DefaultBaseURL))
 	}
 	connect = append(connect, cfg.ConnectOrigins...)
+	frameAncestors := "'none'"
+	if cfg.FramedBySelf {
+		frameAncestors = "'self'"
+	}
 	csp := strings.Join([]string{
 		"default-src 'none'",
 		"script-src 'self' 'wasm-unsafe-eval'",
@@ -123,7 +130,7 @@ func securityHeaders(cfg Config, next http.Handler) http.Handler {
 		"connect-src " + strings.Join(connect, " "),
 		"base-uri 'none'",
 		"form-action 'none'",
-		"frame-ancestors 'none'",
+		"frame-ancestors " + frameAncestors,
 	}, "; ")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()

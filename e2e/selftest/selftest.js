@@ -1,0 +1,257 @@
+// The contract, checked in-page so that every engine runs the same checks:
+// Chromium, Firefox and WebKit load this page, and it posts one report.
+// Query: ?engine=NAME&closed=ORIGIN (a loopback origin where nothing listens).
+import { load } from "/sipgate-account.js";
+
+const params = new URLSearchParams(location.search);
+const engine = params.get("engine") || "unknown";
+const closed = params.get("closed");
+const origin = location.origin;
+const DEMO = { user: "demo@example.com", pass: "demo-password", token: "demo-access-token" };
+const results = [];
+const log = document.getElementById("log");
+
+function record(name, ok, detail = "") {
+  results.push({ name, ok, detail: String(detail) });
+  log.textContent += `${ok ? "ok  " : "FAIL"} ${name}${detail ? ": " + detail : ""}\n`;
+}
+
+// settle runs a call and tells how it ended, never throwing.
+async function settle(promiseFn) {
+  try {
+    return { resolved: await promiseFn() };
+  } catch (e) {
+    return { rejected: { isError: e instanceof Error, name: e && e.name, code: e && e.code, message: e && e.message } };
+  }
+}
+
+async function check(name, fn) {
+  try {
+    const problem = await fn();
+    record(name, !problem, problem || "");
+  } catch (e) {
+    record(name, false, `threw ${e && e.stack ? e.stack : e}`);
+  }
+}
+
+const base = (scenario) => `${origin}${scenario ? `/scenario/${scenario}` : ""}/v2`;
+
+async function headerVectors(sg) {
+  const vectors = [
+    ["John", "topsecret", "Basic Sm9objp0b3BzZWNyZXQ="],
+    ["Aladdin", "open sesame", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="],
+    ["test", "123£", "Basic dGVzdDoxMjPCow=="],
+    ["user", "pa:ss", "Basic dXNlcjpwYTpzcw=="],
+  ];
+  document.cookie = "session=page-cookie; path=/";
+  for (const [user, pass, want] of vectors) {
+    await check(`header ${user}:${pass}`, async () => {
+      const r = await sg.fetchAccount(user, pass, { baseURL: base("echo") });
+      const a = r.account || {};
+      if (a.authorization !== want) return `server got ${a.authorization}, want ${want}`;
+      if (a.accept !== "application/json" || a.method !== "GET" || a.cookie !== "") return `server got ${JSON.stringify(a)}`;
+    });
+  }
+  await check("header Bearer", async () => {
+    const r = await sg.fetchAccountWithToken("abc.DEF-123_~+/=", { baseURL: base("echo") });
+    if (!r.account || r.account.authorization !== "Bearer abc.DEF-123_~+/=") return JSON.stringify(r.account);
+  });
+}
+
+async function statusCodes(sg) {
+  const cases = [
+    ["demo login", () => sg.fetchAccount(DEMO.user, DEMO.pass, { baseURL: base() }), 200, null],
+    ["demo access token", () => sg.fetchAccountWithToken(DEMO.token, { baseURL: base() }), 200, null],
+    ["401", () => sg.fetchAccount(DEMO.user, "wrong", { baseURL: base() }), 401, "UNAUTHORIZED", "username and/or password are wrong"],
+    ["403", () => sg.fetchAccount("u", "p", { baseURL: base("status-403") }), 403, "FORBIDDEN"],
+    ["404", () => sg.fetchAccount("u", "p", { baseURL: base("status-404") }), 404, "NOT_FOUND", "wrong REST API endpoint"],
+    ["405", () => sg.fetchAccount("u", "p", { baseURL: base("status-405") }), 405, "METHOD_NOT_ALLOWED", "wrong request method"],
+    ["429 with Retry-After", () => sg.fetchAccount("u", "p", { baseURL: base("status-429") }), 429, "RATE_LIMITED", "try again in 30 seconds"],
+    ["500 HTML", () => sg.fetchAccount("u", "p", { baseURL: base("html-500") }), 500, "SERVER_ERROR"],
+    ["503", () => sg.fetchAccount("u", "p", { baseURL: base("status-503") }), 503, "SERVER_ERROR"],
+    ["418", () => sg.fetchAccount("u", "p", { baseURL: base("status-418") }), 418, "HTTP_ERROR"],
+    ["not JSON", () => sg.fetchAccount("u", "p", { baseURL: base("not-json") }), 200, "BAD_RESPONSE"],
+    ["broken JSON", () => sg.fetchAccount("u", "p", { baseURL: base("bad-json") }), 200, "BAD_RESPONSE"],
+    ["an array", () => sg.fetchAccount("u", "p", { baseURL: base("array") }), 200, "BAD_RESPONSE"],
+    ["over 1 MiB", () => sg.fetchAccount("u", "p", { baseURL: base("too-large") }), 200, "RESPONSE_TOO_LARGE", "1 MiB"],
+  ];
+  for (const [name, call, status, code, says] of cases) {
+    await check(`status ${name}`, async () => {
+      const out = await settle(call);
+      const r = out.resolved;
+      if (!r) return `rejected ${JSON.stringify(out.rejected)}`;
+      const keys = Object.keys(r).join(",");
+      if (keys !== "ok,status,statusText,body,account,error") return `result keys ${keys}`;
+      if (r.status !== status) return `status ${r.status}, want ${status}`;
+      if (code === null) {
+        if (!r.ok || r.error !== null || !r.account || r.account.company !== "Demo Telefon GmbH") return JSON.stringify(r).slice(0, 300);
+        return;
+      }
+      if (r.ok || r.account !== null || !r.error || r.error.code !== code) return `got ${JSON.stringify(r.error)}, want ${code}`;
+      if (says && !r.error.message.includes(says)) return `message ${r.error.message} does not say ${says}`;
+      if (code === "RESPONSE_TOO_LARGE" && r.body.length !== 1 << 20) return `body kept ${r.body.length} characters`;
+    });
+  }
+}
+
+function wantRejected(out, code, says) {
+  const r = out.rejected;
+  if (!r) return `resolved ${JSON.stringify(out.resolved).slice(0, 200)}, want ${code}`;
+  if (!r.isError || r.name !== "SipgateError" || r.code !== code) return `rejected ${JSON.stringify(r)}, want SipgateError ${code}`;
+  if (says && !r.message.includes(says)) return `message ${r.message} does not say ${says}`;
+}
+
+async function failures(sg) {
+  await check("NETWORK: connection refused", async () =>
+    wantRejected(await settle(() => sg.fetchAccount("u", "p", { baseURL: `${closed}/v2` })), "NETWORK"));
+  await check("NETWORK: redirect not followed", async () =>
+    wantRejected(await settle(() => sg.fetchAccount("u", "p", { baseURL: base("redirect") })), "NETWORK"));
+  await check("NETWORK: no CORS", async () =>
+    wantRejected(await settle(() => sg.fetchAccount("u", "p", { baseURL: base("no-cors").replace("127.0.0.1", "localhost") })), "NETWORK"));
+  await check("TIMEOUT: no answer", async () =>
+    wantRejected(await settle(() => sg.fetchAccount("u", "p", { baseURL: base("hang"), timeoutMs: 300 })), "TIMEOUT"));
+  await check("TIMEOUT: body too slow", async () =>
+    wantRejected(await settle(() => sg.fetchAccount("u", "p", { baseURL: base("trickle"), timeoutMs: 400 })), "TIMEOUT"));
+  await check("ABORTED: before the call", async () =>
+    wantRejected(await settle(() => sg.fetchAccount("u", "p", { baseURL: base(), signal: AbortSignal.abort() })), "ABORTED"));
+  await check("ABORTED: during the call", async () => {
+    const c = new AbortController();
+    const p = settle(() => sg.fetchAccount("u", "p", { baseURL: base("hang"), signal: c.signal }));
+    setTimeout(() => c.abort(), 100);
+    return wantRejected(await p, "ABORTED");
+  });
+}
+
+async function inputRules(sg) {
+  const ok = DEMO.pass;
+  const cases = [
+    ["no arguments", () => sg.fetchAccount(), "user must be a non-empty string"],
+    ["user a number", () => sg.fetchAccount(42, ok), "user must be a non-empty string"],
+    ["user a String object", () => sg.fetchAccount(new String("u"), ok), "user must be a non-empty string"],
+    ["pass missing", () => sg.fetchAccount("u"), "pass must be a non-empty string"],
+    ["user empty", () => sg.fetchAccount("", ok), "user must be a non-empty string"],
+    ["colon in user", () => sg.fetchAccount("a:b", ok), 'must not contain ":"'],
+    ["NUL", () => sg.fetchAccount("a\u0000b", ok), "control character (U+0000)"],
+    ["header injection", () => sg.fetchAccount("a\r\nX-Injected: 1", ok), "control character (U+000D)"],
+    ["DEL", () => sg.fetchAccount("u\u007f", ok), "control character (U+007F)"],
+    ["over 4096 bytes", () => sg.fetchAccount("u", "€".repeat(1366)), "longer than 4096 bytes"],
+    ["a hundred million characters", () => sg.fetchAccount("u", "p".repeat(1e8)), "longer than 4096 bytes"],
+    ["lone high surrogate", () => sg.fetchAccount("u", "p\ud800"), "lone UTF-16 surrogate"],
+    ["lone low surrogate", () => sg.fetchAccount("\udc00u", ok), "lone UTF-16 surrogate"],
+    ["a Symbol", () => sg.fetchAccount(Symbol("u"), ok), "not symbol"],
+    ["a BigInt", () => sg.fetchAccount("u", 10n), "pass must be a non-empty string"],
+    ["options a string", () => sg.fetchAccount("u", ok, "x"), "options must be an object"],
+    ["baseURL empty", () => sg.fetchAccount("u", ok, { baseURL: "" }), "baseURL must not be empty"],
+    ["baseURL relative", () => sg.fetchAccount("u", ok, { baseURL: "/v2" }), "absolute URL"],
+    ["baseURL http elsewhere", () => sg.fetchAccount("u", ok, { baseURL: "http://api.sipgate.com/v2" }), "must use https"],
+    ["baseURL with credentials", () => sg.fetchAccount("u", ok, { baseURL: "https://u:p@api.sipgate.com/v2" }), "user info"],
+    ["timeoutMs zero", () => sg.fetchAccount("u", ok, { timeoutMs: 0 }), "timeoutMs must be a number > 0"],
+    ["timeoutMs a BigInt", () => sg.fetchAccount("u", ok, { timeoutMs: 10n }), "not a BigInt"],
+    ["signal not an AbortSignal", () => sg.fetchAccount("u", ok, { signal: { aborted: true } }), "signal must be an AbortSignal"],
+    ["a getter that throws", () => sg.fetchAccount("u", ok, { get baseURL() { throw new Error("boom"); } }), "boom"],
+    ["a Proxy that throws", () => sg.fetchAccount("u", ok, new Proxy({}, { get() { throw new TypeError("trap"); } })), "could not be read"],
+    ["token with the scheme", () => sg.fetchAccountWithToken("Bearer abc"), "whitespace"],
+    ["token non-ASCII", () => sg.fetchAccountWithToken("tökén"), "non-ASCII"],
+    ["token empty", () => sg.fetchAccountWithToken(""), "accessToken must be a non-empty string"],
+  ];
+  for (const [name, call, says] of cases) {
+    await check(`input ${name}`, async () => wantRejected(await settle(call), "INVALID_ARGUMENT", says));
+  }
+}
+
+async function concurrent(sg) {
+  await check("200 concurrent calls", async () => {
+    const calls = Array.from({ length: 200 }, (_, i) =>
+      sg.fetchAccount(DEMO.user, i % 2 ? "wrong" : DEMO.pass, { baseURL: base() }).then((r) => r.status));
+    const statuses = await Promise.all(calls);
+    const bad = statuses.filter((s, i) => s !== (i % 2 ? 401 : 200));
+    if (bad.length) return `${bad.length} calls got the wrong status`;
+  });
+}
+
+async function pageFlow() {
+  const frame = document.getElementById("page");
+  frame.src = "/";
+  await new Promise((resolve) => frame.addEventListener("load", resolve, { once: true }));
+  const doc = () => frame.contentDocument;
+  const until = async (predicate, what) => {
+    const deadline = Date.now() + 20000;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  await until(() => doc().documentElement.dataset.ready === "true", "the page to be ready");
+  const submit = async (user, pass) => {
+    const d = doc();
+    d.getElementById("username").value = user;
+    d.getElementById("password").value = pass;
+    d.getElementById("result").dataset.state = "idle";
+    d.getElementById("submit").click();
+    await until(() => d.getElementById("result").dataset.state === "done", "the answer");
+    return d.getElementById("result").textContent;
+  };
+  await check("page: account", async () => {
+    const text = await submit(DEMO.user, DEMO.pass);
+    if (!text.includes("Demo Telefon GmbH") || !text.includes("Status: 200")) return text;
+  });
+  await check("page: 401", async () => {
+    const text = await submit(DEMO.user, "wrong");
+    if (!text.includes("Error code: UNAUTHORIZED") || !text.includes("Status: 401")) return text;
+  });
+}
+
+async function embedding() {
+  await check("loader: one instance", async () => {
+    const m = await import("/sipgate-account.js?copy=2");
+    const [a, b] = await Promise.all([load(), m.load()]);
+    if (a.fetchAccount !== b.fetchAccount || a.fetchAccount !== globalThis.fetchAccount) return "two instances";
+    if (document.querySelectorAll("script[src$='wasm_exec.js']").length !== 1) return "wasm_exec.js added twice";
+  });
+  await check("element: lookup and event", async () => {
+    const el = document.createElement("sipgate-account");
+    el.setAttribute("base-url", base());
+    document.body.append(el);
+    const root = el.shadowRoot;
+    const button = root.querySelector("button");
+    while (button.disabled) await new Promise((r) => setTimeout(r, 20));
+    const event = new Promise((resolve) => el.addEventListener("sipgate-account", (e) => resolve(e.detail)));
+    root.querySelector("[name=user]").value = DEMO.user;
+    root.querySelector("[name=pass]").value = DEMO.pass;
+    button.click();
+    const r = await event;
+    if (!r.ok || r.account.company !== "Demo Telefon GmbH") return JSON.stringify(r).slice(0, 200);
+    if (!root.querySelector("[part=result]").textContent.includes("Demo Telefon GmbH")) return "the element shows no account";
+  });
+}
+
+async function main() {
+  let sg;
+  try {
+    sg = await load();
+  } catch (e) {
+    record("load the module", false, e && e.message);
+  }
+  if (sg) {
+    record("load the module", true);
+    await headerVectors(sg);
+    await statusCodes(sg);
+    await failures(sg);
+    await inputRules(sg);
+    await concurrent(sg);
+    await check("alive after everything", async () => {
+      const r = await sg.fetchAccount(DEMO.user, DEMO.pass, { baseURL: base() });
+      if (!r.ok) return JSON.stringify(r.error);
+    });
+    await embedding();
+    await pageFlow().catch((e) => record("page flow", false, e && e.message));
+  }
+  await fetch("/selftest/report", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ engine, userAgent: navigator.userAgent, results }),
+  });
+  document.documentElement.dataset.done = "true";
+}
+
+main();
