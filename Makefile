@@ -121,7 +121,7 @@ engines:
 	@$(call need,firefox-esr,firefox-esr)
 	@$(call need,WebKitWebDriver,webkit2gtk-driver)
 	@$(call need,xvfb-run,xvfb)
-	@firefox-esr --version 2>/dev/null; dpkg-query -W -f="WebKitGTK $${Version}\n" libwebkit2gtk-4.1-0 2>/dev/null || true
+	@firefox-esr --version 2>/dev/null; dpkg-query -W -f='WebKitGTK $${Version}\n' libwebkit2gtk-4.1-0 2>/dev/null || true
 
 # A benchmark, not a test: it prints figures and writes bench/out/bench.json.
 bench: build chromium edge workerd
