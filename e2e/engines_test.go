@@ -1,23 +1,17 @@
 package e2e
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"sipgate-account/internal/browser"
 	"sipgate-account/internal/devserver"
 )
 
@@ -98,8 +92,27 @@ type engine struct {
 
 var engines = []engine{
 	{"chromium", openChromium},
-	{"firefox", openFirefox},
-	{"webkit", openWebKit},
+	{"firefox", openOther(browser.Firefox)},
+	{"webkit", openOther(browser.WebKit)},
+}
+
+func openChromium(t *testing.T, url string) (func(), func() string, error) {
+	tab, cancel := chromedp.NewContext(chromium)
+	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	return cancel, func() string { return "" }, nil
+}
+
+func openOther(e browser.Engine) func(t *testing.T, url string) (func(), func() string, error) {
+	return func(t *testing.T, url string) (func(), func() string, error) {
+		p, err := browser.Open(e, url, t.TempDir())
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Stop, p.Log, nil
+	}
 }
 
 func TestEngines(t *testing.T) {
@@ -129,95 +142,4 @@ func TestEngines(t *testing.T) {
 			}
 		})
 	}
-}
-
-func openChromium(t *testing.T, url string) (func(), func() string, error) {
-	tab, cancel := chromedp.NewContext(chromium)
-	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
-		cancel()
-		return nil, nil, err
-	}
-	return cancel, func() string { return "" }, nil
-}
-
-// openFirefox runs Debian's firefox-esr headless with a fresh profile that
-// keeps it off the network except for the page.
-func openFirefox(t *testing.T, url string) (func(), func() string, error) {
-	bin, err := exec.LookPath("firefox-esr")
-	if err != nil {
-		return nil, nil, fmt.Errorf("%v: make test installs Debian's firefox-esr", err)
-	}
-	profile := t.TempDir()
-	prefs := strings.Join([]string{
-		`user_pref("browser.shell.checkDefaultBrowser", false);`,
-		`user_pref("browser.startup.homepage_override.mstone", "ignore");`,
-		`user_pref("datareporting.policy.dataSubmissionEnabled", false);`,
-		`user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);`,
-		`user_pref("app.update.enabled", false);`,
-		`user_pref("extensions.update.enabled", false);`,
-		`user_pref("network.captive-portal-service.enabled", false);`,
-		`user_pref("network.connectivity-service.enabled", false);`,
-		`user_pref("browser.safebrowsing.malware.enabled", false);`,
-		`user_pref("browser.safebrowsing.phishing.enabled", false);`,
-		`user_pref("browser.newtabpage.enabled", false);`,
-		`user_pref("dom.disable_open_during_load", false);`,
-	}, "\n")
-	if err := os.WriteFile(filepath.Join(profile, "user.js"), []byte(prefs), 0o644); err != nil {
-		return nil, nil, err
-	}
-	cmd := exec.Command(bin, "--headless", "--no-remote", "--profile", profile, url)
-	cmd.Env = append(os.Environ(), "MOZ_HEADLESS=1")
-	return startEngine(cmd)
-}
-
-// openWebKit runs WebKitGTK's MiniBrowser (from Debian's libwebkit2gtk,
-// which webkit2gtk-driver brings) on a virtual display.
-func openWebKit(t *testing.T, url string) (func(), func() string, error) {
-	bin := "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
-	if b := os.Getenv("MINIBROWSER"); b != "" {
-		bin = b
-	}
-	if _, err := os.Stat(bin); err != nil {
-		return nil, nil, fmt.Errorf("%v: make test installs Debian's webkit2gtk-driver, which brings MiniBrowser", err)
-	}
-	xvfb, err := exec.LookPath("xvfb-run")
-	if err != nil {
-		return nil, nil, fmt.Errorf("%v: make test installs Debian's xvfb", err)
-	}
-	return startEngine(exec.Command(xvfb, "-a", bin, "--private", url))
-}
-
-// startEngine starts a browser in its own process group, so that stop ends
-// it with every process it started.
-func startEngine(cmd *exec.Cmd) (func(), func() string, error) {
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return nil, nil, err
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	stop := func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-done
-	}
-	return stop, out.String, nil
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
