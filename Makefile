@@ -124,7 +124,7 @@ engines:
 	@firefox-esr --version 2>/dev/null; dpkg-query -W -f='WebKitGTK $${Version}\n' libwebkit2gtk-4.1-0 2>/dev/null || true
 
 # A benchmark, not a test: it prints figures and writes bench/out/bench.json.
-bench: build chromium edge workerd
+bench: build chromium engines edge workerd
 	@# The floor it is compared with: the smallest Go net/http client, same flags.
 	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o bench/out/minimal.wasm ./bench/minimalclient
 	$(GO) run ./cmd/bench

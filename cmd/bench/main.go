@@ -12,6 +12,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -79,10 +80,24 @@ type Figures struct {
 	DirectMs      float64 `json:"directCallMedianMs"`
 	ServeProxyMs  float64 `json:"serveProxyCallMedianMs"`
 	WorkerProxyMs float64 `json:"workerProxyCallMedianMs"`
-	LinearBefore  int     `json:"linearMemoryBeforeBytes"`
-	LinearAfter   int     `json:"linearMemoryAfterBytes"`
-	HeapBefore    float64 `json:"jsHeapBeforeBytes"`
-	HeapAfter     float64 `json:"jsHeapAfterBytes"`
+	// The same in-page measurement in each engine (bench/engines).
+	Engines      []EngineFigures `json:"engines"`
+	LinearBefore int             `json:"linearMemoryBeforeBytes"`
+	LinearAfter  int             `json:"linearMemoryAfterBytes"`
+	HeapBefore   float64         `json:"jsHeapBeforeBytes"`
+	HeapAfter    float64         `json:"jsHeapAfterBytes"`
+}
+
+// EngineFigures is one engine's start-up and per-call time, measured by
+// bench/engines in-page: ready is the median over fresh page loads that
+// each load the module from a URL of their own.
+type EngineFigures struct {
+	Engine      string  `json:"engine"`
+	Version     string  `json:"version"`
+	Loads       int     `json:"loads"`
+	ReadyMs     float64 `json:"readyMedianMs"`
+	CallMs      float64 `json:"callMedianMs"`
+	PlainCallMs float64 `json:"plainCallMedianMs"`
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -91,6 +106,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	out := flags.String("out", "bench/out/bench.json", "where to write the figures as JSON")
 	minimal := flags.String("minimal", "bench/out/minimal.wasm", "the built bench/minimalclient module (make bench builds it)")
 	minimalPage := flags.String("minimal-page", "bench/minimalclient", "the minimal client's page")
+	enginePage := flags.String("engine-page", "bench/engines", "the in-page bench run in every engine")
+	engineLoads := flags.Int("engine-loads", 5, "fresh page loads per engine for its ready time")
+	engineCalls := flags.Int("engine-calls", 200, "sequential calls of each kind per engine")
 	loads := flags.Int("loads", 10, "fresh page loads for the ready time")
 	calls := flags.Int("calls", 300, "sequential calls of each kind for the per-call figure")
 	burst := flags.Int("burst", 1000, "concurrent calls")
@@ -128,6 +146,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		w.Header().Set("Content-Type", "application/wasm")
 		http.ServeFile(w, r, *minimal)
 	})
+	reports := make(chan engineReport, 16)
+	mux.Handle("GET /bench/engines/", http.StripPrefix("/bench/engines/", http.FileServer(http.Dir(*enginePage))))
+	mux.HandleFunc("POST /bench/engines/report", func(w http.ResponseWriter, r *http.Request) {
+		var rep engineReport
+		if err := json.NewDecoder(r.Body).Decode(&rep); err == nil {
+			reports <- rep
+		}
+	})
 	mux.HandleFunc("/wasm_exec.js", func(w http.ResponseWriter, r *http.Request) {
 		http.ServeFile(w, r, filepath.Join(*web, "wasm_exec.js"))
 	})
@@ -162,6 +188,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if err := concurrent(tab, &f); err != nil {
 		return fmt.Errorf("concurrent: %w", err)
+	}
+	for _, e := range []string{"chromium", string(browser.Firefox), string(browser.WebKit)} {
+		ef, err := engineBench(chromium, e, srv.URL, *engineLoads, *engineCalls, reports)
+		if err != nil {
+			return fmt.Errorf("%s: %w", e, err)
+		}
+		f.Engines = append(f.Engines, ef)
 	}
 	if err := proxies(ctx, &f); err != nil {
 		return fmt.Errorf("proxies: %w", err)
@@ -342,6 +375,78 @@ func concurrent(tab context.Context, f *Figures) error {
 	return nil
 }
 
+type engineReport struct {
+	Engine  string  `json:"engine"`
+	Run     int     `json:"run"`
+	Ready   float64 `json:"ready"`
+	CallMs  float64 `json:"callMs"`
+	PlainMs float64 `json:"plainMs"`
+	Final   bool    `json:"final"`
+	Error   string  `json:"error"`
+}
+
+// engineBench points one engine at bench/engines and collects its reports:
+// a ready time per load, and the per-call medians at the end.
+func engineBench(chromium context.Context, engine, origin string, loads, calls int, reports <-chan engineReport) (EngineFigures, error) {
+	url := fmt.Sprintf("%s/bench/engines/?engine=%s&run=1&runs=%d&calls=%d", origin, engine, loads, calls)
+	var stop func()
+	if engine == "chromium" {
+		tab, cancel := chromedp.NewContext(chromium, chromedp.WithNewBrowserContext())
+		if err := chromedp.Do(tab, noNetworkRecording(), chromedp.Navigate(url)); err != nil {
+			cancel()
+			return EngineFigures{}, err
+		}
+		stop = cancel
+	} else {
+		dir, err := os.MkdirTemp("", "bench-"+engine+"-")
+		if err != nil {
+			return EngineFigures{}, err
+		}
+		defer os.RemoveAll(dir)
+		p, err := browser.Open(browser.Engine(engine), url, dir)
+		if err != nil {
+			return EngineFigures{}, err
+		}
+		stop = p.Stop
+	}
+	defer stop()
+	ef := EngineFigures{Engine: engine, Version: engineVersion(engine), Loads: loads}
+	var ready []float64
+	timeout := time.After(5 * time.Minute)
+	for {
+		select {
+		case rep := <-reports:
+			if rep.Engine != engine {
+				continue
+			}
+			if rep.Error != "" {
+				return ef, errors.New(rep.Error)
+			}
+			ready = append(ready, rep.Ready)
+			if rep.Final {
+				ef.ReadyMs, ef.CallMs, ef.PlainCallMs = median(ready), rep.CallMs, rep.PlainMs
+				return ef, nil
+			}
+		case <-timeout:
+			return ef, errors.New("no report within 5 minutes")
+		}
+	}
+}
+
+// engineVersion asks the engine's package or binary.
+func engineVersion(engine string) string {
+	var out []byte
+	switch engine {
+	case "chromium":
+		return browserVersion()
+	case "firefox":
+		out, _ = exec.Command("firefox-esr", "--version").Output()
+	case "webkit":
+		out, _ = exec.Command("dpkg-query", "-W", "-f=WebKitGTK ${Version}", "libwebkit2gtk-4.1-0").Output()
+	}
+	return strings.TrimSpace(strings.TrimPrefix(string(out), "Mozilla "))
+}
+
 // proxies times what each deployment of the same-origin proxy adds to a
 // call: the fake API direct, through cmd/serve -proxy's handler, and through
 // the Worker in workerd, in interleaved blocks.
@@ -459,6 +564,14 @@ func printTable(w io.Writer, f *Figures) {
 		{fmt.Sprintf("linear memory before / after %d calls", f.MemCalls), fmt.Sprintf("%.1f MiB / %.1f MiB", float64(f.LinearBefore)/(1<<20), float64(f.LinearAfter)/(1<<20))},
 		{fmt.Sprintf("JS heap before / after %d calls", f.MemCalls), fmt.Sprintf("%.1f MiB / %.1f MiB", f.HeapBefore/(1<<20), f.HeapAfter/(1<<20))},
 	}
+	defer func() {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| engine | ready (bench page, median of loads) | per call: fetchAccount / plain JS (median of blocks of 25) |")
+		fmt.Fprintln(w, "| --- | --- | --- |")
+		for _, e := range f.Engines {
+			fmt.Fprintf(w, "| %s | %.1f ms (%d loads) | %.3f ms / %.3f ms = %.2f× |\n", e.Version, e.ReadyMs, e.Loads, e.CallMs, e.PlainCallMs, e.CallMs/e.PlainCallMs)
+		}
+	}()
 	fmt.Fprintln(w, "| figure | value |")
 	fmt.Fprintln(w, "| --- | --- |")
 	for _, r := range rows {
