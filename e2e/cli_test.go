@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"sipgate-account/internal/cli"
 	"sipgate-account/internal/mockapi"
+	"sipgate-account/sipgate"
 )
 
 // TestCLIAgreesWithTheBrowser runs the terminal command (native net/http)
@@ -51,13 +54,20 @@ func TestCLIAgreesWithTheBrowser(t *testing.T) {
 			if strings.HasPrefix(c.base, "CLOSED") {
 				base = closedOrigin + strings.TrimPrefix(c.base, "CLOSED")
 			}
-			args := []string{"-json", "-base-url", base, "-timeout", "300ms"}
+			// A short timeout only where the answer never comes; elsewhere the
+			// default, so that a busy machine cannot turn an answer into TIMEOUT.
+			timeout := time.Duration(sipgate.DefaultTimeout)
+			if c.name == "timeout" {
+				timeout = 300 * time.Millisecond
+			}
+			ms := strconv.FormatInt(timeout.Milliseconds(), 10)
+			args := []string{"-json", "-base-url", base, "-timeout", timeout.String()}
 			vars := map[string]string{"SIPGATE_USERNAME": c.user, "SIPGATE_PASSWORD": c.pass}
-			browserCall := "fetchAccount(" + js(c.user) + ", " + js(c.pass) + ", {baseURL: " + js(base) + ", timeoutMs: 300})"
+			browserCall := "fetchAccount(" + js(c.user) + ", " + js(c.pass) + ", {baseURL: " + js(base) + ", timeoutMs: " + ms + "})"
 			if c.token {
 				args = append([]string{"-token"}, args...)
 				vars = map[string]string{"SIPGATE_TOKEN": c.pass}
-				browserCall = "fetchAccountWithToken(" + js(c.pass) + ", {baseURL: " + js(base) + ", timeoutMs: 300})"
+				browserCall = "fetchAccountWithToken(" + js(c.pass) + ", {baseURL: " + js(base) + ", timeoutMs: " + ms + "})"
 			}
 
 			var stdout, stderr bytes.Buffer
