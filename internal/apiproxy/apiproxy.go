@@ -186,9 +186,7 @@ func allowed() string {
 	return s
 }
 
-var (
-	errTooLarge = errors.New("the API's answer is larger than the 1 MiB limit")
-)
+var errTooLarge = errors.New("the API's answer is larger than the 1 MiB limit")
 
 // limitResponse keeps the answer within the module's own 1 MiB limit and
 // passes back only returnHeaders.

@@ -117,25 +117,28 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	p := prompter{env: env}
 
-	var res *sipgate.Result
-	var err error
+	// Ask first, then send: Ctrl-C aborts the call only once it is sent.
+	var lookup func(context.Context) (*sipgate.Result, error)
 	if *token {
-		var tok string
-		if tok, err = p.secret("SIPGATE_TOKEN", "Access token: "); err == nil {
-			ctx, stop := interruptible(ctx)
-			res, err = client.AccountWithToken(ctx, tok, opts)
-			stop()
+		tok, err := p.secret("SIPGATE_TOKEN", "Access token: ")
+		if err != nil {
+			return fail(env, *asJSON, err)
 		}
+		lookup = func(ctx context.Context) (*sipgate.Result, error) { return client.AccountWithToken(ctx, tok, opts) }
 	} else {
-		var u, pass string
-		if u, err = p.value(*user, "SIPGATE_USERNAME", "Username (e-mail or token ID): "); err == nil {
-			if pass, err = p.secret("SIPGATE_PASSWORD", "Password or token: "); err == nil {
-				ctx, stop := interruptible(ctx)
-				res, err = client.Account(ctx, u, pass, opts)
-				stop()
-			}
+		u, err := p.value(*user, "SIPGATE_USERNAME", "Username (e-mail or token ID): ")
+		if err != nil {
+			return fail(env, *asJSON, err)
 		}
+		pass, err := p.secret("SIPGATE_PASSWORD", "Password or token: ")
+		if err != nil {
+			return fail(env, *asJSON, err)
+		}
+		lookup = func(ctx context.Context) (*sipgate.Result, error) { return client.Account(ctx, u, pass, opts) }
 	}
+	ctx, stop := interruptible(ctx)
+	defer stop()
+	res, err := lookup(ctx)
 	if err != nil {
 		return fail(env, *asJSON, err)
 	}
