@@ -1,8 +1,14 @@
 // Package apiproxy forwards the page's API calls to the sipgate API from the
 // page's own origin, for deployments where the API does not answer the
 // page's origin with CORS headers. It is not an open proxy: it forwards only
-// the requests in Routes, with only the Authorization and Accept headers,
+// the requests in routes, with only the Authorization and Accept headers,
 // within a timeout, a size cap and a per-client rate limit.
+//
+// It is a plain forwarder rather than httputil.ReverseProxy because nearly
+// everything a reverse proxy passes on must stay behind here: request
+// bodies (a GET has none; one sent anyway could desynchronise the shared
+// upstream connection), informational 1xx answers and their headers,
+// protocol upgrades, compressed answers and all but two response headers.
 //
 // The same code runs in two hosts: `cmd/serve -proxy` (native net/http) and
 // the edge Worker in edge/ (Go's Fetch transport inside the Workers
@@ -10,7 +16,6 @@
 package apiproxy
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,20 +24,20 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"sipgate-account/sipgate"
 )
 
-// Route is one request the proxy forwards, to the same path upstream.
-type Route struct{ Method, Path string }
+// route is one request the proxy forwards, to the same path upstream.
+type route struct{ method, path string }
 
-// Routes is the allow-list. Everything else is answered here (404 or 405)
+// routes is the allow-list. Everything else is answered here (404 or 405)
 // and never reaches the API. A later endpoint is one more line.
-var Routes = []Route{
+var routes = []route{
 	{http.MethodGet, "/v2/account"},
 }
 
@@ -57,19 +62,24 @@ const (
 // Config says where to forward and within which limits. The zero value is
 // usable: the sipgate API, 10 s, 60 requests a minute per client address.
 type Config struct {
-	// Upstream is the API's origin (scheme://host[:port]); a path is ignored.
+	// Upstream is the API's origin (scheme://host[:port]): https, or http
+	// to a loopback host only, since the credentials pass through. A path
+	// is ignored; user info is refused.
 	Upstream string
-	// Transport sends upstream; nil means the platform's (see transport).
-	Transport http.RoundTripper
 	// Timeout bounds an upstream call, body included.
 	Timeout time.Duration
 	// Limit is how many requests a client may send per minute, as a burst
 	// or spread out; the allowance refills evenly over the minute.
 	Limit int
-	// Buckets keeps the rate limit's state; nil means in this process.
+	// Buckets keeps the rate limit's state; nil means in this process,
+	// for at most MaxClients clients at a time.
 	Buckets Buckets
-	// ClientIP names the client a request comes from; nil means the host of
-	// RemoteAddr (right for a server that faces the browser directly).
+	// MaxClients bounds the clients tracked at once; 0 means the package's
+	// MaxClients. When full, the client idle the longest is forgotten.
+	MaxClients int
+	// ClientIP names the address a request comes from; nil means the host of
+	// RemoteAddr (right for a server that faces the browser directly). An
+	// IPv6 address is limited by its /64 (see clientaddr.Key).
 	ClientIP func(*http.Request) string
 	// Logf, if set, gets one line per failed upstream call. It never gets
 	// a header.
@@ -78,15 +88,48 @@ type Config struct {
 	Now func() time.Time
 }
 
-// New returns the proxy. It answers only under the paths of Routes' prefix
-// that it is mounted at; anything it does not forward it answers itself.
-func New(cfg Config) (http.Handler, error) {
-	if cfg.Upstream == "" {
-		cfg.Upstream = DefaultUpstream
+// Proxy is the handler New returns.
+type Proxy struct {
+	cfg       Config
+	upstream  *url.URL
+	transport http.RoundTripper
+	limiter   limiter
+}
+
+// ParseUpstream checks an upstream origin as New does and returns it as
+// scheme://host[:port], ready to print: it never holds user info.
+func ParseUpstream(raw string) (string, error) {
+	u, err := parseUpstream(raw)
+	if err != nil {
+		return "", err
 	}
-	up, err := url.Parse(cfg.Upstream)
-	if err != nil || (up.Scheme != "https" && up.Scheme != "http") || up.Host == "" {
-		return nil, fmt.Errorf("upstream %q is not an http(s) origin", cfg.Upstream)
+	return u.String(), nil
+}
+
+func parseUpstream(raw string) (*url.URL, error) {
+	if raw == "" {
+		raw = DefaultUpstream
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		// Not echoed: a mistyped value may hold a password.
+		return nil, errors.New("the upstream is not an http(s) origin such as " + DefaultUpstream)
+	}
+	if u.User != nil {
+		return nil, errors.New("the upstream must not contain user info: the proxy forwards the visitor's credentials, never its own")
+	}
+	if u.Scheme == "http" && !sipgate.IsLoopbackHost(u.Hostname()) {
+		return nil, fmt.Errorf("the upstream %s uses http: the credentials would cross the network in clear text; use https (http only for a loopback host)", u.Host)
+	}
+	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
+}
+
+// New returns the proxy. It answers only under the paths of routes' prefix
+// that it is mounted at; anything it does not forward it answers itself.
+func New(cfg Config) (*Proxy, error) {
+	up, err := parseUpstream(cfg.Upstream)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -94,8 +137,11 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.Limit <= 0 {
 		cfg.Limit = DefaultLimit
 	}
+	if cfg.MaxClients <= 0 {
+		cfg.MaxClients = MaxClients
+	}
 	if cfg.Buckets == nil {
-		cfg.Buckets = NewMemoryBuckets()
+		cfg.Buckets = NewMemoryBuckets(cfg.MaxClients)
 	}
 	if cfg.ClientIP == nil {
 		cfg.ClientIP = remoteHost
@@ -103,50 +149,35 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Transport == nil {
-		cfg.Transport = transport()
-	}
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	p := &proxy{cfg: cfg, limiter: limiter{buckets: cfg.Buckets, limit: cfg.Limit, now: cfg.Now}}
-	p.reverse = &httputil.ReverseProxy{
-		Rewrite: func(pr *httputil.ProxyRequest) {
-			pr.Out.URL = &url.URL{Scheme: up.Scheme, Host: up.Host, Path: pr.In.URL.Path}
-			pr.Out.Host = ""
-			pr.Out.Header = http.Header{}
-			for _, k := range forwardHeaders {
-				if v := pr.In.Header.Values(k); len(v) > 0 {
-					pr.Out.Header[k] = v
-				}
-			}
-			// Go would add its own User-Agent; an explicitly empty one is
-			// not sent.
-			pr.Out.Header["User-Agent"] = []string{""}
-			setFetchOptions(pr.Out.Header)
-		},
-		Transport:      cfg.Transport,
-		ModifyResponse: limitResponse,
-		ErrorHandler:   p.upstreamFailed,
-	}
-	return p, nil
+	return &Proxy{
+		cfg:       cfg,
+		upstream:  up,
+		transport: transport(),
+		limiter:   limiter{buckets: cfg.Buckets, limit: cfg.Limit, now: cfg.Now},
+	}, nil
 }
 
-type proxy struct {
-	cfg     Config
-	limiter limiter
-	reverse *httputil.ReverseProxy
-}
+// Upstream is the origin the proxy forwards to.
+func (p *Proxy) Upstream() string { return p.upstream.String() }
 
-func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route, ok := match(r)
 	switch {
-	case !ok && route.Path == "":
+	case !ok && route.path == "":
 		answer(w, http.StatusNotFound, "this proxy forwards only "+allowed()+" to the sipgate API")
 		return
 	case !ok:
-		w.Header().Set("Allow", route.Method)
-		answer(w, http.StatusMethodNotAllowed, r.URL.Path+" is forwarded for "+route.Method+" only")
+		w.Header().Set("Allow", route.method)
+		answer(w, http.StatusMethodNotAllowed, r.URL.Path+" is forwarded for "+route.method+" only")
+		return
+	case hasBody(r):
+		// Not read, not forwarded; the connection is not reused, since the
+		// unread body would be taken for the next request.
+		w.Header().Set("Connection", "close")
+		answer(w, http.StatusBadRequest, "a "+r.Method+" request has no body; this one had one, and nothing was forwarded")
 		return
 	}
 	if wait, ok := p.limiter.take(p.cfg.ClientIP(r)); !ok {
@@ -154,52 +185,95 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answer(w, http.StatusTooManyRequests, fmt.Sprintf("this proxy allows %d requests a minute from one address", p.cfg.Limit))
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), p.cfg.Timeout)
-	defer cancel()
-	p.reverse.ServeHTTP(w, r.WithContext(ctx))
+	p.forward(w, r)
 }
 
 // match finds the route for r: ok when path and method match; otherwise
-// route names the path's method when only the method is wrong.
-func match(r *http.Request) (Route, bool) {
-	var found Route
-	for _, route := range Routes {
-		if route.Path != r.URL.Path {
+// route names the path's method when only the method is wrong. HEAD is not
+// GET here: the API's answer is the account, and HEAD has no use for it.
+func match(r *http.Request) (route, bool) {
+	var found route
+	for _, rt := range routes {
+		if rt.path != r.URL.Path {
 			continue
 		}
-		if route.Method == r.Method || (route.Method == http.MethodGet && r.Method == http.MethodHead) {
-			return route, true
+		if rt.method == r.Method {
+			return rt, true
 		}
-		found = route
+		found = rt
 	}
 	return found, false
 }
 
 func allowed() string {
-	s := ""
-	for i, r := range Routes {
-		if i > 0 {
-			s += ", "
-		}
-		s += r.Method + " " + r.Path
+	s := make([]string, len(routes))
+	for i, r := range routes {
+		s[i] = r.method + " " + r.path
 	}
-	return s
+	return strings.Join(s, ", ")
 }
 
-var errTooLarge = errors.New("the API's answer is larger than the 1 MiB limit")
+// hasBody reports whether the request carries a body in any framing:
+// Content-Length, chunked (with or without trailers), or both.
+func hasBody(r *http.Request) bool {
+	if r.ContentLength != 0 || r.Header.Get("Trailer") != "" || r.Header.Get("Transfer-Encoding") != "" {
+		return true
+	}
+	for _, te := range r.TransferEncoding {
+		if strings.TrimSpace(te) != "" {
+			return true
+		}
+	}
+	return false
+}
 
-// limitResponse keeps the answer within the module's own 1 MiB limit and
-// passes back only returnHeaders.
-func limitResponse(resp *http.Response) error {
-	body, err := io.ReadAll(io.LimitReader(resp.Body, sipgate.MaxBodyBytes+1))
-	resp.Body.Close()
+// forward sends the one request upstream and passes back its status, the
+// returnHeaders and the body, read whole within sipgate.MaxBodyBytes.
+func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), p.cfg.Timeout)
+	defer cancel()
+	out, err := http.NewRequestWithContext(ctx, http.MethodGet, p.upstream.String()+r.URL.Path, nil)
 	if err != nil {
-		return err
+		p.failed(w, r, err)
+		return
+	}
+	for _, k := range forwardHeaders {
+		if v := r.Header.Values(k); len(v) > 0 {
+			out.Header[k] = v
+		}
+	}
+	// The body is passed on as it comes, so it must come uncompressed.
+	out.Header.Set("Accept-Encoding", "identity")
+	// Go would add its own User-Agent; an explicitly empty one is not sent.
+	out.Header["User-Agent"] = []string{""}
+	setFetchOptions(out.Header)
+
+	resp, err := p.transport.RoundTrip(out)
+	if err != nil {
+		p.failed(w, r, err)
+		return
+	}
+	defer resp.Body.Close()
+	switch enc := resp.Header.Get("Content-Encoding"); {
+	case resp.StatusCode < 200:
+		// 1xx answers before the final one never get here (the transport
+		// reads past them); a 101 switches protocols, which nothing here may.
+		p.failed(w, r, fmt.Errorf("%w: %d", errInformational, resp.StatusCode))
+		return
+	case enc != "" && !decodedByTransport(enc):
+		p.failed(w, r, fmt.Errorf("%w (%s)", errEncoded, enc))
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, sipgate.MaxBodyBytes+1))
+	if err != nil {
+		p.failed(w, r, err)
+		return
 	}
 	if len(body) > sipgate.MaxBodyBytes {
-		return errTooLarge
+		p.failed(w, r, errTooLarge)
+		return
 	}
-	h := http.Header{}
+	h := w.Header()
 	for _, k := range returnHeaders {
 		if v := resp.Header.Values(k); len(v) > 0 {
 			h[k] = v
@@ -208,25 +282,29 @@ func limitResponse(resp *http.Response) error {
 	// An account answer is personal: no cache may keep it.
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	resp.Header = h
-	resp.ContentLength = int64(len(body))
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	return nil
+	w.WriteHeader(resp.StatusCode)
+	w.Write(body)
 }
 
-// upstreamFailed answers 504 when the API took too long and 502 when it
-// could not be reached or answered too much; the module reports both as
-// SERVER_ERROR.
-func (p *proxy) upstreamFailed(w http.ResponseWriter, r *http.Request, err error) {
+var (
+	errTooLarge      = errors.New("the API's answer is larger than the 1 MiB limit")
+	errInformational = errors.New("the API answered with an informational status and no final answer")
+	errEncoded       = errors.New("the API answered compressed although asked for identity")
+)
+
+// failed answers 504 when the API took too long and 502 when it could not
+// be reached or answered what cannot be passed on; the module reports both
+// as SERVER_ERROR.
+func (p *Proxy) failed(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
-	case errors.Is(r.Context().Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
-		p.cfg.Logf("proxy: %s %s: the API did not answer within %s", r.Method, r.URL.Path, p.cfg.Timeout)
-		answer(w, http.StatusGatewayTimeout, fmt.Sprintf("the sipgate API did not answer within %s", p.cfg.Timeout))
-	case errors.Is(err, errTooLarge):
-		p.cfg.Logf("proxy: %s %s: %v", r.Method, r.URL.Path, err)
-		answer(w, http.StatusBadGateway, err.Error())
 	case r.Context().Err() != nil:
 		// The browser went away; nobody reads an answer.
+	case errors.Is(err, context.DeadlineExceeded):
+		p.cfg.Logf("proxy: %s %s: the API did not answer within %s", r.Method, r.URL.Path, p.cfg.Timeout)
+		answer(w, http.StatusGatewayTimeout, fmt.Sprintf("the sipgate API did not answer within %s", p.cfg.Timeout))
+	case errors.Is(err, errTooLarge), errors.Is(err, errInformational), errors.Is(err, errEncoded):
+		p.cfg.Logf("proxy: %s %s: %v", r.Method, r.URL.Path, err)
+		answer(w, http.StatusBadGateway, err.Error())
 	default:
 		p.cfg.Logf("proxy: %s %s: upstream: %v", r.Method, r.URL.Path, err)
 		answer(w, http.StatusBadGateway, "the sipgate API could not be reached")

@@ -1,11 +1,16 @@
 package apiproxy
 
 import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
+	"net/textproto"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -82,7 +87,7 @@ func TestForwardsOnlyTheAllowedHeaders(t *testing.T) {
 		t.Fatalf("got %d %q", resp.StatusCode, body)
 	}
 	got := up.last
-	want := http.Header{"Authorization": {"Basic dGVzdDoxMjPCow=="}, "Accept": {"application/json"}}
+	want := http.Header{"Authorization": {"Basic dGVzdDoxMjPCow=="}, "Accept": {"application/json"}, "Accept-Encoding": {"identity"}}
 	if fmt.Sprint(got.Header) != fmt.Sprint(want) {
 		t.Errorf("upstream got headers %v, want exactly %v", got.Header, want)
 	}
@@ -115,6 +120,9 @@ func TestAnswersEverythingElseItself(t *testing.T) {
 		{"PUT", "/v2/account", 405},
 		{"DELETE", "/v2/account", 405},
 		{"OPTIONS", "/v2/account", 405},
+		// HEAD has no use for the account; forwarded, an upstream that
+		// wrongly sent a body would put the account into the server log.
+		{"HEAD", "/v2/account", 405},
 	}
 	for _, c := range cases {
 		req, _ := http.NewRequest(c.method, p.URL+c.path, nil)
@@ -215,22 +223,257 @@ func TestUpstreamFailures(t *testing.T) {
 	}
 }
 
-func TestMemoryBucketsStayBounded(t *testing.T) {
-	s := NewMemoryBuckets()
+func TestMemoryBucketsForgetIdleClients(t *testing.T) {
+	s := NewMemoryBuckets(100)
 	start := time.Unix(1_700_000_000, 0)
-	for i := 0; i < maxTracked; i++ {
-		s.Put(fmt.Sprint(i), Bucket{Tokens: 1, Updated: start})
+	for i := 0; i < 50; i++ {
+		s.Put(fmt.Sprint(i), Bucket{Tokens: 1, Updated: start.Add(time.Duration(i) * time.Second)})
 	}
-	s.Put("late", Bucket{Tokens: 1, Updated: start.Add(2 * time.Minute)})
-	if n := len(s.m); n != 1 {
-		t.Errorf("%d clients kept, want only the recent one", n)
+	// 30 s after the last: the first 20 have been idle for a minute or more.
+	s.Put("late", Bucket{Tokens: 1, Updated: start.Add(79 * time.Second)})
+	if n := s.Len(); n != 31 {
+		t.Errorf("%d clients kept, want the 30 active ones and the new one", n)
+	}
+	if _, ok := s.Get("19"); ok {
+		t.Error("a client idle for a minute is still kept")
+	}
+	if _, ok := s.Get("20"); !ok {
+		t.Error("a client idle for 59 s was forgotten")
+	}
+}
+
+func TestMemoryBucketsEvictOnlyTheOldestWhenFull(t *testing.T) {
+	s := NewMemoryBuckets(100)
+	now := time.Unix(1_700_000_000, 0)
+	s.Put("limited", Bucket{Tokens: 0, Updated: now})
+	// A flood of new addresses within one second, while "limited" keeps
+	// coming back: it is never the oldest, so it keeps its empty allowance.
+	for i := 0; i < 1000; i++ {
+		s.Put(fmt.Sprint("flood-", i), Bucket{Tokens: 59, Updated: now})
+		if i%50 == 0 {
+			b, _ := s.Get("limited")
+			s.Put("limited", b)
+		}
+	}
+	if n := s.Len(); n != 100 {
+		t.Errorf("the store holds %d clients, want its maximum of 100", n)
+	}
+	if b, ok := s.Get("limited"); !ok || b.Tokens != 0 {
+		t.Errorf("the limited client's allowance was reset during the flood: %+v, %v", b, ok)
+	}
+	if _, ok := s.Get("flood-0"); ok {
+		t.Error("the oldest client was kept although the store is full")
+	}
+	if _, ok := s.Get("flood-999"); !ok {
+		t.Error("the newest client was evicted")
 	}
 }
 
 func TestRefusesBadUpstream(t *testing.T) {
-	for _, u := range []string{"ftp://x", "api.sipgate.com", "https://"} {
-		if _, err := New(Config{Upstream: u}); err == nil {
+	for _, u := range []string{
+		"ftp://x", "api.sipgate.com", "https://",
+		// The visitor's credentials would cross the network in clear text.
+		"http://api.sipgate.com", "http://192.0.2.1:8080", "http://localhost.example.com",
+		// The proxy never sends credentials of its own.
+		"https://admin:hunter2@api.sipgate.com", "http://admin:hunter2@127.0.0.1:9",
+	} {
+		_, err := New(Config{Upstream: u})
+		if err == nil {
 			t.Errorf("New accepted upstream %q", u)
+			continue
 		}
+		if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "admin") {
+			t.Errorf("the error repeats the URL's credentials: %v", err)
+		}
+	}
+	for raw, want := range map[string]string{
+		"":                           "https://api.sipgate.com",
+		"https://api.sipgate.com/v2": "https://api.sipgate.com",
+		"http://127.0.0.1:8080/":     "http://127.0.0.1:8080",
+		"http://localhost:9":         "http://localhost:9",
+		"http://[::1]:9":             "http://[::1]:9",
+	} {
+		if got, err := ParseUpstream(raw); err != nil || got != want {
+			t.Errorf("ParseUpstream(%q) = %q, %v; want %q", raw, got, err, want)
+		}
+	}
+}
+
+// rawRequest sends request bytes as written on a new connection and
+// returns the status line and headers of the answer.
+func rawRequest(t *testing.T, addr string, request string, body io.Reader) (*http.Response, string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	go func() {
+		io.WriteString(conn, request)
+		if body != nil {
+			io.Copy(conn, body)
+		}
+	}()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestRefusesRequestBodies(t *testing.T) {
+	up := newUpstream(t, account)
+	p := newProxy(t, Config{Upstream: up.URL})
+	addr := strings.TrimPrefix(p.URL, "http://")
+	head := "GET /v2/account HTTP/1.1\r\nHost: x\r\nAuthorization: Basic eDp5\r\n"
+	cases := []struct {
+		name, request string
+		body          io.Reader
+	}{
+		{"Content-Length", head + "Content-Length: 5\r\n\r\nhello", nil},
+		{"50 MB", head + "Content-Length: 52428800\r\n\r\n", io.LimitReader(zeros{}, 50<<20)},
+		{"chunked", head + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", nil},
+		{"chunked with a trailer", head + "Transfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n5\r\nhello\r\n0\r\nX-Sum: 1\r\n\r\n", nil},
+		{"Content-Length and chunked", head + "Content-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp, body := rawRequest(t, addr, c.request, c.body)
+			if resp.StatusCode != 400 || !strings.Contains(body, "has no body") {
+				t.Errorf("got %d %s, want 400", resp.StatusCode, body)
+			}
+		})
+	}
+	if n := up.requests.Load(); n != 0 {
+		t.Errorf("%d requests reached the API, want none", n)
+	}
+	// A GET without a body still goes through on a fresh connection.
+	if resp, _ := rawRequest(t, addr, head+"\r\n", nil); resp.StatusCode != 200 {
+		t.Errorf("a GET without a body: %d", resp.StatusCode)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// withSecurityHeaders stands for the server around the proxy (cmd/serve
+// sets its headers before the proxy runs).
+func withSecurityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'none'")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func TestNoInformationalAnswerReachesTheClient(t *testing.T) {
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Set-Cookie", "early=1")
+		h.Set("WWW-Authenticate", `Basic realm="early"`)
+		h.Set("Link", "</evil.js>; rel=preload; as=script")
+		w.WriteHeader(http.StatusEarlyHints)
+		w.WriteHeader(http.StatusProcessing)
+		clear(h)
+		account(w, r)
+	})
+	h, err := New(Config{Upstream: up.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(withSecurityHeaders(h))
+	defer srv.Close()
+	var informational []int
+	req, _ := http.NewRequest("GET", srv.URL+"/v2/account", nil)
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		Got1xxResponse: func(code int, _ textproto.MIMEHeader) error {
+			informational = append(informational, code)
+			return nil
+		},
+	}))
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(informational) > 0 {
+		t.Errorf("the client got informational answers %v", informational)
+	}
+	h2 := resp.Header
+	if resp.StatusCode != 200 || h2.Get("Content-Security-Policy") == "" || h2.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("final answer %d lost the security headers: %v", resp.StatusCode, h2)
+	}
+	if h2.Get("Set-Cookie") != "" || h2.Get("WWW-Authenticate") != "" || h2.Get("Link") != "" {
+		t.Errorf("headers of the 1xx reached the client: %v", h2)
+	}
+}
+
+func TestRefusesSwitchingProtocols(t *testing.T) {
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		conn, rw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		rw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+		rw.Flush()
+		io.Copy(io.Discard, conn) // held open until the proxy lets go
+	})
+	// A timeout far beyond the test's: the answer must not wait for it.
+	p := newProxy(t, Config{Upstream: up.URL, Timeout: time.Hour})
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get(p.URL + "/v2/account")
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 502 || !strings.Contains(string(body), "informational") {
+		t.Errorf("upstream 101: %d %s, want 502", resp.StatusCode, body)
+	}
+}
+
+func TestRefusesCompressedAnswers(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(`{"company":"ACME"}`))
+	zw.Close()
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Encoding", "gzip") // though asked for identity
+		w.Write(gz.Bytes())
+	})
+	p := newProxy(t, Config{Upstream: up.URL})
+	resp, body := do(t, "GET", p.URL+"/v2/account")
+	if resp.StatusCode != 502 || !strings.Contains(body, "compressed") {
+		t.Errorf("a gzip answer: %d %q, want 502", resp.StatusCode, body)
+	}
+	if got := up.last.Header.Get("Accept-Encoding"); got != "identity" {
+		t.Errorf("the API was asked for Accept-Encoding %q, want identity", got)
+	}
+}
+
+func TestRateLimitKeysIPv6ByPrefix(t *testing.T) {
+	up := newUpstream(t, account)
+	var client atomic.Value
+	p := newProxy(t, Config{Upstream: up.URL, Limit: 2, ClientIP: func(*http.Request) string { return client.Load().(string) }})
+	status := func(ip string) int {
+		client.Store(ip)
+		resp, _ := do(t, "GET", p.URL+"/v2/account")
+		return resp.StatusCode
+	}
+	// One host with a /64 may use any of its addresses: they share one allowance.
+	if a, b, c := status("2001:db8:1:2::1"), status("2001:db8:1:2::2"), status("2001:db8:1:2:ffff::3"); a != 200 || b != 200 || c != 429 {
+		t.Errorf("three addresses of one /64: %d %d %d, want 200 200 429", a, b, c)
+	}
+	if got := status("2001:db8:1:3::1"); got != 200 {
+		t.Errorf("the next /64: %d, want 200", got)
+	}
+	if a, b, c := status("192.0.2.1"), status("::ffff:192.0.2.1"), status("192.0.2.1"); a != 200 || b != 200 || c != 429 {
+		t.Errorf("an IPv4 address and its mapped form: %d %d %d, want 200 200 429", a, b, c)
 	}
 }

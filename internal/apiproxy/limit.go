@@ -1,8 +1,11 @@
 package apiproxy
 
 import (
+	"crypto/sha256"
 	"sync"
 	"time"
+
+	"sipgate-account/internal/clientaddr"
 )
 
 // Bucket is one client's allowance: Tokens left at Updated. A request takes
@@ -14,10 +17,25 @@ type Bucket struct {
 
 // Buckets stores the allowances by client. The proxy calls Get and then Put
 // for one client at a time (under its own lock, in one process).
+//
+// A store keeps its size bounded without ever forgetting everyone at once:
+// Put drops clients idle for IdleAfter (their allowance is full again, so
+// they are no different from new ones) and, past its bound, the client idle
+// the longest. Both happen at the old end of an order by last use, so each
+// request costs the same however many clients are tracked.
 type Buckets interface {
 	Get(client string) (Bucket, bool)
 	Put(client string, b Bucket)
 }
+
+const (
+	// IdleAfter is how long a client may be silent before it is forgotten:
+	// a minute refills any allowance.
+	IdleAfter = time.Minute
+	// MaxClients is the default bound of a store (in this process about
+	// 120 bytes a client).
+	MaxClients = 50_000
+)
 
 type limiter struct {
 	mu      sync.Mutex
@@ -26,9 +44,10 @@ type limiter struct {
 	now     func() time.Time
 }
 
-// take spends one token of client's allowance. When none is left it says
-// how long until there is one.
-func (l *limiter) take(client string) (wait time.Duration, ok bool) {
+// take spends one token of the allowance of the client at address ip (see
+// clientaddr.Key). When none is left it says how long until there is one.
+func (l *limiter) take(ip string) (wait time.Duration, ok bool) {
+	client := clientaddr.Key(ip)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -50,36 +69,112 @@ func (l *limiter) take(client string) (wait time.Duration, ok bool) {
 	return 0, true
 }
 
-// MemoryBuckets keeps allowances in this process. It forgets clients whose
-// allowance is full again once it holds many, so its size stays bounded.
+// MemoryBuckets keeps allowances in this process, in order of last use.
+//
+// It holds nothing the garbage collector must scan: fixed-size keys, and
+// the order kept as indices in one array. With pointers in each of tens of
+// thousands of entries, marking them would cost every request a share.
 type MemoryBuckets struct {
-	mu sync.Mutex
-	m  map[string]Bucket
+	mu    sync.Mutex
+	max   int
+	index map[slotKey]int32 // the client's slot
+	slots []slot            // a list by last use, linked by index
+	// newest and oldest are the ends of the list, free a list of slots
+	// given back; -1 for none.
+	newest, oldest, free int32
 }
 
-// maxTracked is when MemoryBuckets starts forgetting idle clients.
-const maxTracked = 10000
+// slotKey is a client's name, or for an unusually long one its SHA-256.
+type slotKey [32]byte
 
-func NewMemoryBuckets() *MemoryBuckets { return &MemoryBuckets{m: map[string]Bucket{}} }
+type slot struct {
+	key        slotKey
+	tokens     float64
+	updated    int64 // Unix nanoseconds
+	prev, next int32 // towards newest, towards oldest
+}
+
+func keyOf(client string) slotKey {
+	var k slotKey
+	if len(client) <= len(k)-1 {
+		copy(k[1:], client)
+		k[0] = byte(len(client))
+		return k
+	}
+	return sha256.Sum256([]byte(client)) // first byte may equal a length; the rest will not match
+}
+
+// NewMemoryBuckets returns an empty store that holds at most max clients.
+func NewMemoryBuckets(max int) *MemoryBuckets {
+	return &MemoryBuckets{max: max, index: map[slotKey]int32{}, newest: -1, oldest: -1, free: -1}
+}
 
 func (s *MemoryBuckets) Get(client string) (Bucket, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, ok := s.m[client]
-	return b, ok
+	i, ok := s.index[keyOf(client)]
+	if !ok {
+		return Bucket{}, false
+	}
+	return Bucket{Tokens: s.slots[i].tokens, Updated: time.Unix(0, s.slots[i].updated)}, true
 }
 
 func (s *MemoryBuckets) Put(client string, b Bucket) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.m) >= maxTracked {
-		// A minute without a request refills any allowance: such a client
-		// is indistinguishable from a new one.
-		for k, old := range s.m {
-			if b.Updated.Sub(old.Updated) > time.Minute {
-				delete(s.m, k)
-			}
-		}
+	k := keyOf(client)
+	i, ok := s.index[k]
+	if ok {
+		s.unlink(i)
+	} else {
+		i = s.alloc()
+		s.index[k] = i
 	}
-	s.m[client] = b
+	s.slots[i] = slot{key: k, tokens: b.Tokens, updated: b.Updated.UnixNano(), prev: -1, next: s.newest}
+	if s.newest >= 0 {
+		s.slots[s.newest].prev = i
+	}
+	s.newest = i
+	if s.oldest < 0 {
+		s.oldest = i
+	}
+	idle := b.Updated.Add(-IdleAfter).UnixNano()
+	for o := s.oldest; o != i && (len(s.index) > s.max || s.slots[o].updated <= idle); o = s.oldest {
+		delete(s.index, s.slots[o].key)
+		s.unlink(o)
+		s.slots[o].next, s.free = s.free, o
+	}
+}
+
+// alloc returns a slot given back before, or a new one.
+func (s *MemoryBuckets) alloc() int32 {
+	if s.free >= 0 {
+		i := s.free
+		s.free = s.slots[i].next
+		return i
+	}
+	s.slots = append(s.slots, slot{})
+	return int32(len(s.slots) - 1)
+}
+
+// unlink takes slot i out of the list by last use.
+func (s *MemoryBuckets) unlink(i int32) {
+	sl := &s.slots[i]
+	if sl.prev >= 0 {
+		s.slots[sl.prev].next = sl.next
+	} else {
+		s.newest = sl.next
+	}
+	if sl.next >= 0 {
+		s.slots[sl.next].prev = sl.prev
+	} else {
+		s.oldest = sl.prev
+	}
+}
+
+// Len is how many clients the store holds.
+func (s *MemoryBuckets) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.index)
 }

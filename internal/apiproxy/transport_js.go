@@ -1,8 +1,11 @@
-//go:build js
+//go:build js && wasm
 
 package apiproxy
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // transport is net/http's Fetch transport (in the Workers runtime, its
 // fetch). It honours the request's context, so the timeout aborts the
@@ -13,4 +16,15 @@ func transport() http.RoundTripper { return http.DefaultTransport }
 // it: the module refuses redirects, and the proxy must not follow one for it.
 func setFetchOptions(h http.Header) {
 	h.Set("js.fetch:redirect", "manual")
+}
+
+// decodedByTransport: fetch decodes the codings it knows before Go reads
+// the body (Go's transport then drops a gzip Content-Encoding, not the
+// others), so the body counted against the cap is already the decoded one.
+func decodedByTransport(coding string) bool {
+	switch strings.ToLower(strings.TrimSpace(coding)) {
+	case "gzip", "x-gzip", "deflate", "br", "identity":
+		return true
+	}
+	return false
 }

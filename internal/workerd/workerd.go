@@ -24,11 +24,12 @@ type Config struct {
 	Binary string
 	// Root is the repository's root: edge/build and web/ are found there.
 	Root string
-	// Upstream, Limit and Timeout become the Worker's UPSTREAM,
-	// PROXY_LIMIT and PROXY_TIMEOUT.
-	Upstream string
-	Limit    int
-	Timeout  time.Duration
+	// Upstream, Limit, Timeout and MaxClients become the Worker's
+	// UPSTREAM, PROXY_LIMIT, PROXY_TIMEOUT and PROXY_MAX_CLIENTS.
+	Upstream   string
+	Limit      int
+	Timeout    time.Duration
+	MaxClients int
 }
 
 // Worker is a running workerd.
@@ -182,6 +183,7 @@ const proxy :Workerd.Worker = (
     (name = "UPSTREAM", text = ` + q(cfg.Upstream) + `),
     (name = "PROXY_LIMIT", text = ` + q(strconv.Itoa(cfg.Limit)) + `),
     (name = "PROXY_TIMEOUT", text = ` + q(timeout) + `),
+    (name = "PROXY_MAX_CLIENTS", text = ` + q(strconv.Itoa(cfg.MaxClients)) + `),
     (name = "ASSETS", service = "assets"),
   ],
   globalOutbound = "net",
