@@ -20,7 +20,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
-	"strings"
 	"syscall"
 	"time"
 
@@ -50,6 +49,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	upstream := flags.String("upstream", apiproxy.DefaultUpstream, "with -proxy: the API's origin")
 	limit := flags.Int("proxy-limit", apiproxy.DefaultLimit, "with -proxy: requests a minute per client address")
 	timeout := flags.Duration("proxy-timeout", apiproxy.DefaultTimeout, "with -proxy: bound of an upstream call")
+	writeStall := flags.Duration("write-stall", devserver.DefaultWriteStall, "drop a client that reads nothing for this long while an answer waits")
+	perClient := flags.Int("conns-per-client", devserver.DefaultConnsPerClient, "open connections allowed per client address (IPv6: per /64)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -62,15 +63,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := os.Stat(filepath.Join(*dir, devserver.WasmFile)); err != nil {
 		return fmt.Errorf("%s is missing: run `make build` first", filepath.Join(*dir, devserver.WasmFile))
 	}
+	if *writeStall <= 0 || *perClient <= 0 {
+		return errors.New("-write-stall and -conns-per-client must be positive")
+	}
 	cfg := devserver.Config{Dir: *dir, Mock: *mock}
+	var upstreamOrigin string
 	if *proxy {
 		logger := log.New(stdout, "", log.LstdFlags)
-		var err error
-		if cfg.Proxy, err = apiproxy.New(apiproxy.Config{
+		p, err := apiproxy.New(apiproxy.Config{
 			Upstream: *upstream, Limit: *limit, Timeout: *timeout, Logf: logger.Printf,
-		}); err != nil {
-			return err
+		})
+		if err != nil {
+			return fmt.Errorf("-upstream: %w", err)
 		}
+		cfg.Proxy, upstreamOrigin = p, p.Upstream()
 	}
 	handler, err := devserver.New(cfg)
 	if err != nil {
@@ -86,7 +92,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
-		// No WriteTimeout: the fake API's slow scenarios stream for a while.
+		// No WriteTimeout, which would cut off the fake API's slow
+		// scenarios: the listener drops a client whose reading stalls one
+		// write instead.
 	}
 
 	url := "http://" + displayAddr(*addr, ln.Addr())
@@ -102,7 +110,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	} else if *proxy {
 		fmt.Fprintf(stdout, "Proxy mode: %s/v2/account is forwarded to %s/v2/account (%d requests a minute per address, %s timeout).\n",
-			url, strings.TrimSuffix(*upstream, "/"), *limit, *timeout)
+			url, upstreamOrigin, *limit, *timeout)
 		fmt.Fprintln(stdout, "  The proxy sees the credentials in transit: run it only where you would type them.")
 	} else {
 		fmt.Fprintln(stdout, "The page calls the real sipgate API (https://api.sipgate.com/v2).")
@@ -110,7 +118,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(devserver.GuardListener(ln, *writeStall, *perClient)) }()
 	select {
 	case err := <-errc:
 		return err

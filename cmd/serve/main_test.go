@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -144,5 +146,59 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"-proxy", "-upstream", "ftp://x", "-dir", dir}, io.Discard); err == nil {
 		t.Error("an ftp upstream was accepted")
+	}
+	for _, flag := range []string{"-write-stall", "-conns-per-client"} {
+		if err := run(context.Background(), []string{flag, "0", "-dir", dir}, io.Discard); err == nil {
+			t.Errorf("%s 0 accepted", flag)
+		}
+	}
+}
+
+func TestRunRefusesUnsafeUpstreams(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, devserver.WasmFile), []byte("\x00asm"), 0o644)
+	for _, upstream := range []string{
+		"http://api.sipgate.com",                   // credentials in clear text
+		"https://user:s3cr3t-pw@api.sipgate.com",   // URL credentials
+		"http://user:s3cr3t-pw@127.0.0.1:9",        // even on loopback
+		"https://user:s3cr3t-pw@api.sipgate.com:x", // and when the URL is broken
+	} {
+		var out lockedBuffer
+		err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-proxy", "-upstream", upstream, "-dir", dir}, &out)
+		if err == nil {
+			t.Errorf("-upstream %s accepted", upstream)
+			continue
+		}
+		if strings.Contains(err.Error()+out.String(), "s3cr3t-pw") {
+			t.Errorf("-upstream %s: the password is printed: %v\n%s", upstream, err, out.String())
+		}
+	}
+}
+
+// TestRunGuardsConnections: the listener's guard is wired in, with the
+// flags' limits.
+func TestRunGuardsConnections(t *testing.T) {
+	base, _ := start(t, "-conns-per-client", "2", "-write-stall", "1s")
+	addr := strings.TrimPrefix(base, "http://")
+	for i := 0; i < 2; i++ {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		if _, err := http.ReadResponse(bufio.NewReader(c), nil); err != nil {
+			t.Fatalf("connection %d: %v", i+1, err)
+		}
+	}
+	third, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer third.Close()
+	io.WriteString(third, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	third.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if b, _ := io.ReadAll(third); len(b) > 0 {
+		t.Errorf("a third connection with -conns-per-client 2 got %q", b)
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"sipgate-account/internal/apiproxy"
 	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/webheaders"
 	"sipgate-account/sipgate"
 )
 
@@ -53,8 +54,14 @@ func New(cfg Config) (http.Handler, error) {
 	if !info.IsDir() {
 		return nil, errors.New(cfg.Dir + " is not a directory")
 	}
+	// os.Root keeps every open inside the web root: a symbolic link that
+	// leads out of it is refused, not followed.
+	root, err := os.OpenRoot(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/", staticHeaders(newStaticFiles(noListing{os.DirFS(cfg.Dir)})))
+	mux.Handle("/", staticHeaders(newStaticFiles(noListing{root.FS()})))
 	if cfg.Mock && cfg.Proxy != nil {
 		return nil, errors.New("the fake API and the proxy both want /v2/: choose one")
 	}
@@ -88,55 +95,29 @@ func demoConfig() http.Handler {
 	})
 }
 
-// staticHeaders sets the cache policy: the browser keeps every file but
-// revalidates it on each use, so a rebuild shows at once and an unchanged
-// file costs a 304 (its ETag matches) instead of a download.
-//
-// It also lets pages on other origins embed the module: an ES module import
-// and the loader's fetch of the .wasm are CORS requests, and a page that
-// isolates itself (Cross-Origin-Embedder-Policy) needs the resource policy.
-// The files are public, and no cookie or credential is involved.
+// staticHeaders sets the files' cache policy and lets pages on other
+// origins embed them (see webheaders.Embed).
 func staticHeaders(next http.Handler) http.Handler {
+	embed := webheaders.Embed()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Cache-Control", "no-cache")
-		h.Set("Access-Control-Allow-Origin", "*")
-		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
-		h.Set("Timing-Allow-Origin", "*")
+		h.Set("Cache-Control", webheaders.CacheControl)
+		webheaders.Set(h, embed)
 		next.ServeHTTP(w, r)
 	})
 }
 
-// securityHeaders sends the policy the page is written for: no inline
-// script or style, WebAssembly allowed, network access only to this origin
-// and the API (in demo and proxy mode only this origin, where the fake API
-// or the proxy answers),
-// no forms posted anywhere, and no framing by other sites.
+// securityHeaders sends the policy the page is written for (see
+// webheaders.CSP). The page may call the sipgate API, or in demo and proxy
+// mode only its own origin, where the fake API or the proxy answers.
 func securityHeaders(cfg Config, next http.Handler) http.Handler {
-	connect := []string{"'self'"}
+	policy := webheaders.Policy{ConnectOrigins: cfg.ConnectOrigins, FramedBySelf: cfg.FramedBySelf}
 	if !cfg.Mock && cfg.Proxy == nil {
-		connect = append(connect, origin(sipgate.DefaultBaseURL))
+		policy.ConnectOrigins = append([]string{origin(sipgate.DefaultBaseURL)}, policy.ConnectOrigins...)
 	}
-	connect = append(connect, cfg.ConnectOrigins...)
-	frameAncestors := "'none'"
-	if cfg.FramedBySelf {
-		frameAncestors = "'self'"
-	}
-	csp := strings.Join([]string{
-		"default-src 'none'",
-		"script-src 'self' 'wasm-unsafe-eval'",
-		"style-src 'self'",
-		"img-src 'self' https:",
-		"connect-src " + strings.Join(connect, " "),
-		"base-uri 'none'",
-		"form-action 'none'",
-		"frame-ancestors " + frameAncestors,
-	}, "; ")
+	headers := webheaders.Security(policy)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
+		webheaders.Set(w.Header(), headers)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -161,7 +142,12 @@ func (n noListing) Open(name string) (fs.File, error) {
 	}
 	f, err := n.fsys.Open(name)
 	if err != nil {
-		return nil, err
+		if errors.Is(err, fs.ErrPermission) {
+			return nil, err
+		}
+		// A name the file system cannot take (too long, a link out of the
+		// root, ...) is a file that is not there: 404, not 500.
+		return nil, fs.ErrNotExist
 	}
 	info, err := f.Stat()
 	if err != nil {

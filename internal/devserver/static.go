@@ -5,13 +5,14 @@ import (
 	"encoding/hex"
 	"io"
 	"io/fs"
-	"mime"
 	"net/http"
 	"path"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"sipgate-account/internal/webheaders"
 )
 
 // encodings are the pre-compressed copies a file may have beside it, best
@@ -48,7 +49,25 @@ func newStaticFiles(fsys fs.FS) *staticFiles {
 	return &staticFiles{fsys: fsys, files: http.FileServer(http.FS(fsys)), etags: map[etagKey]string{}}
 }
 
+// maxRanges is how many ranges one request may ask for. A browser asks for
+// one; thousands of tiny ranges turn a small request into a large answer
+// of multipart headers.
+const maxRanges = 16
+
+// maxName bounds a file name (a path segment) as file systems do; longer
+// ones cannot exist.
+const maxName = 255
+
 func (s *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if bad, status := badName(r.URL.Path); bad != "" {
+		http.Error(w, bad, status)
+		return
+	}
+	if rng := r.Header.Get("Range"); strings.Count(rng, ",") >= maxRanges {
+		w.Header().Set("Content-Range", "bytes */*")
+		http.Error(w, "416 Range Not Satisfiable: at most "+strconv.Itoa(maxRanges)+" ranges", http.StatusRequestedRangeNotSatisfiable)
+		return
+	}
 	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
 	if strings.HasSuffix(r.URL.Path, "/") {
 		name = path.Join(name, "index.html")
@@ -87,6 +106,23 @@ func (s *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.Close()
 	s.serve(w, r, name, f, info, ctype)
+}
+
+// badName explains why a request path cannot name a file, with the status
+// to answer: a control character (NUL among them) is a bad request, and a
+// name longer than any file system allows is simply not there.
+func badName(p string) (string, int) {
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c < 0x20 || c == 0x7f {
+			return "400 Bad Request: a control character in the path", http.StatusBadRequest
+		}
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if len(seg) > maxName {
+			return "404 page not found", http.StatusNotFound
+		}
+	}
+	return "", 0
 }
 
 // open opens name when it is a regular file that can seek (what
@@ -146,15 +182,8 @@ func (s *staticFiles) etag(name string, f io.ReadSeeker, info fs.FileInfo) (stri
 	return etag, nil
 }
 
-// contentType is the type of the original (uncompressed) file. .wasm is set
-// here rather than trusted to the system's MIME table: without
-// application/wasm, WebAssembly.instantiateStreaming refuses the module.
-func contentType(name string) string {
-	if path.Ext(name) == ".wasm" {
-		return "application/wasm"
-	}
-	return mime.TypeByExtension(path.Ext(name))
-}
+// contentType is the type of the original (uncompressed) file.
+func contentType(name string) string { return webheaders.ContentType(name) }
 
 // accepts reports whether an Accept-Encoding header allows coding, by name
 // or through "*", with a q-value above zero (RFC 9110, section 12.5.3).
