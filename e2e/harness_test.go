@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -130,14 +131,21 @@ func countRequests(next http.Handler) http.Handler {
 }
 
 // embedderPages serves the pages of another site that embeds the module
-// from pageURL's origin: /blank.html, an empty page with no policy, and
+// from pageURL's origin: /blank.html, an empty page with no policy,
 // /no-wasm.html, whose Content-Security-Policy allows that origin's scripts
-// but not WebAssembly.
+// but not WebAssembly, and /frame.html?src=URL, which frames URL (as a
+// clickjacking page would) and marks the frame data-loaded once it loaded.
 func embedderPages() http.Handler {
 	page := []byte("<!doctype html><html lang=en><head><meta charset=utf-8><title>another site</title></head><body></body></html>")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/blank.html":
+		case "/frame.html":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprintf(w, `<!doctype html><html lang=en><head><meta charset=utf-8><title>another site</title></head>`+
+				`<body><iframe id=framed title=framed onload="this.dataset.loaded=1" src="%s"></iframe></body></html>`,
+				html.EscapeString(r.URL.Query().Get("src")))
+			return
 		case "/no-wasm.html":
 			w.Header().Set("Content-Security-Policy", "script-src 'self' "+strings.TrimSuffix(pageURL, "/"))
 		default:

@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"io"
 	"net"
@@ -39,7 +42,7 @@ const (
 type upstreamAPI struct {
 	*httptest.Server
 	requests atomic.Int64
-	mode     atomic.Value // "", "hang" or "large"
+	mode     atomic.Value // "", "hang", "large", "early-hints", "gzip" or "switch"
 	mu       sync.Mutex
 	headers  []http.Header
 }
@@ -54,6 +57,36 @@ func newUpstreamAPI(t *testing.T) *upstreamAPI {
 		u.headers = append(u.headers, r.Header.Clone())
 		u.mu.Unlock()
 		switch u.mode.Load() {
+		case "early-hints":
+			// Informational answers first, with headers that must not
+			// reach the browser; then the account.
+			h := w.Header()
+			h.Set("Set-Cookie", "early=1")
+			h.Set("WWW-Authenticate", `Basic realm="early"`)
+			h.Set("Link", "</evil.js>; rel=preload; as=script")
+			w.WriteHeader(http.StatusEarlyHints)
+			clear(h)
+		case "gzip":
+			// Compressed although asked for identity.
+			var b bytes.Buffer
+			zw := gzip.NewWriter(&b)
+			io.WriteString(zw, mockapi.DemoAccount)
+			zw.Close()
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(b.Bytes())
+			return
+		case "switch":
+			conn, rw, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			rw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+			rw.Flush()
+			conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			io.Copy(io.Discard, conn)
+			return
 		case "hang":
 			select {
 			case <-r.Context().Done():
@@ -102,6 +135,28 @@ func serveProxy(t *testing.T, upstream string) *httptest.Server {
 type deployment struct {
 	base    string
 	request func(t *testing.T, n int, method, path string, header http.Header) (*http.Response, string)
+	// raw sends head (request line and headers, without the blank line)
+	// and body as written, as client n.
+	raw func(t *testing.T, n int, head, body string) (*http.Response, string)
+	// decodes says whether the host's transport decodes a compressed
+	// answer (fetch does) rather than refusing it.
+	decodes bool
+}
+
+// rawExchange writes head, the client's extra header lines, the blank line
+// and body on conn, and reads the answer.
+func rawExchange(t *testing.T, conn net.Conn, head, extra, body string) (*http.Response, string) {
+	t.Helper()
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(20 * time.Second))
+	go io.WriteString(conn, head+extra+"\r\n"+body)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to %q: %v", head, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
 }
 
 // fromAddress sends from the loopback address 127.0.0.n, which the server
@@ -112,6 +167,19 @@ func fromAddress(base string) func(t *testing.T, n int, method, path string, hea
 		dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(n))}}
 		client := &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext, DisableCompression: true}}
 		return send(t, client, method, base+path, header)
+	}
+}
+
+// rawFromAddress is fromAddress for requests written by hand.
+func rawFromAddress(base string) func(t *testing.T, n int, head, body string) (*http.Response, string) {
+	return func(t *testing.T, n int, head, body string) (*http.Response, string) {
+		t.Helper()
+		dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(n))}}
+		conn, err := dialer.Dial("tcp", strings.TrimPrefix(base, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rawExchange(t, conn, head, "", body)
 	}
 }
 
@@ -161,8 +229,8 @@ func proxySuite(t *testing.T, d deployment, up *upstreamAPI) {
 			names = append(names, k)
 		}
 		slices.Sort(names)
-		if strings.Join(names, ", ") != "Accept, Authorization" || got.Get("Authorization") != demoAuth.Get("Authorization") {
-			t.Errorf("the API got the headers %v, want exactly Accept and Authorization", got)
+		if strings.Join(names, ", ") != "Accept, Accept-Encoding, Authorization" || got.Get("Authorization") != demoAuth.Get("Authorization") {
+			t.Errorf("the API got the headers %v, want exactly Accept, Accept-Encoding: identity and Authorization", got)
 		}
 		if resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("Content-Type") != "application/json" {
 			t.Errorf("answer headers %v", resp.Header)
@@ -204,6 +272,64 @@ func proxySuite(t *testing.T, d deployment, up *upstreamAPI) {
 			t.Errorf("another client: %d, want 200", resp.StatusCode)
 		}
 	})
+	t.Run("refuses request bodies", func(t *testing.T) {
+		before := up.requests.Load()
+		head := "GET /v2/account HTTP/1.1\r\nHost: x\r\nAuthorization: " + demoAuth.Get("Authorization") + "\r\n"
+		for _, c := range []struct{ name, head, body string }{
+			{"Content-Length", head + "Content-Length: 5\r\n", "hello"},
+			{"chunked with a trailer", head + "Transfer-Encoding: chunked\r\nTrailer: X-Sum\r\n", "5\r\nhello\r\n0\r\nX-Sum: 1\r\n\r\n"},
+			{"Content-Length and chunked", head + "Content-Length: 10\r\nTransfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r\n"},
+		} {
+			resp, body := d.raw(t, 8, c.head, c.body)
+			if resp.StatusCode != 400 || !strings.Contains(body, "has no body") {
+				t.Errorf("%s: %d %s, want 400", c.name, resp.StatusCode, body)
+			}
+		}
+		if resp, _ := d.request(t, 8, "HEAD", "/v2/account", demoAuth); resp.StatusCode != 405 {
+			t.Errorf("HEAD: %d, want 405", resp.StatusCode)
+		}
+		if n := up.requests.Load() - before; n != 0 {
+			t.Errorf("%d requests reached the API, want none", n)
+		}
+	})
+	t.Run("passes on no informational answer", func(t *testing.T) {
+		defer up.mode.Store("")
+		up.mode.Store("early-hints")
+		resp, body := d.request(t, 9, "GET", "/v2/account", demoAuth)
+		if resp.StatusCode != 200 || body != mockapi.DemoAccount {
+			t.Errorf("after a 103: %d %q", resp.StatusCode, body)
+		}
+		wantSecurityHeaders(t, "the answer after a 103", resp.Header)
+		for _, k := range []string{"Set-Cookie", "WWW-Authenticate", "Link"} {
+			if v := resp.Header.Get(k); v != "" {
+				t.Errorf("the 103's %s reached the client: %q", k, v)
+			}
+		}
+		up.mode.Store("switch")
+		if resp, body := d.request(t, 9, "GET", "/v2/account", demoAuth); resp.StatusCode != 502 {
+			t.Errorf("an upstream 101: %d %s, want 502", resp.StatusCode, body)
+		}
+	})
+	t.Run("compressed answers arrive readable or not at all", func(t *testing.T) {
+		defer up.mode.Store("")
+		up.mode.Store("gzip")
+		resp, body := d.request(t, 10, "GET", "/v2/account", demoAuth)
+		switch {
+		case d.decodes && (resp.StatusCode != 200 || body != mockapi.DemoAccount):
+			t.Errorf("a gzip answer through fetch: %d %q, want the account decoded", resp.StatusCode, body)
+		case !d.decodes && (resp.StatusCode != 502 || !strings.Contains(body, "compressed")):
+			t.Errorf("a gzip answer: %d %q, want 502", resp.StatusCode, body)
+		}
+		if got := up.lastHeaders().Get("Accept-Encoding"); got != "identity" {
+			t.Errorf("the API was asked for Accept-Encoding %q, want identity", got)
+		}
+	})
+	t.Run("every answer carries the security headers", func(t *testing.T) {
+		for _, path := range []string{"/v2/account", "/v2/users", "/", "/" + devserver.WasmFile, "/config.json"} {
+			resp, _ := d.request(t, 11, "GET", path, demoAuth)
+			wantSecurityHeaders(t, path, resp.Header)
+		}
+	})
 	t.Run("upstream timeout and size cap", func(t *testing.T) {
 		defer up.mode.Store("")
 		up.mode.Store("hang")
@@ -219,10 +345,21 @@ func proxySuite(t *testing.T, d deployment, up *upstreamAPI) {
 	})
 }
 
+// wantSecurityHeaders checks the headers of webheaders.Security on an answer.
+func wantSecurityHeaders(t *testing.T, what string, h http.Header) {
+	t.Helper()
+	csp := h.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "default-src 'none'") ||
+		h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") != "no-referrer" {
+		t.Errorf("%s: security headers missing: CSP %q, nosniff %q, Referrer-Policy %q", what, csp,
+			h.Get("X-Content-Type-Options"), h.Get("Referrer-Policy"))
+	}
+}
+
 func TestServeProxy(t *testing.T) {
 	up := newUpstreamAPI(t)
 	srv := serveProxy(t, up.URL)
-	proxySuite(t, deployment{base: srv.URL, request: fromAddress(srv.URL)}, up)
+	proxySuite(t, deployment{base: srv.URL, request: fromAddress(srv.URL), raw: rawFromAddress(srv.URL)}, up)
 
 	// A header naming another client does not get a new allowance here:
 	// cmd/serve faces the browser and trusts only the connection's address.
@@ -238,10 +375,14 @@ func TestServeProxy(t *testing.T) {
 // account on its own origin; the API (no CORS at all) sees no cookie.
 func TestPageThroughProxy(t *testing.T) {
 	up := newUpstreamAPI(t)
-	pageThroughProxy(t, serveProxy(t, up.URL).URL, up)
+	pageThroughProxy(t, serveProxy(t, up.URL).URL, up, true)
 }
 
-func pageThroughProxy(t *testing.T, base string, up *upstreamAPI) {
+// pageThroughProxy looks up the account on the page served at base. With
+// direct, the page's policy lets it call the API itself too (serveProxy's
+// does), and that call must fail for want of CORS; the Worker's policy
+// allows only its own origin, which the security suite checks.
+func pageThroughProxy(t *testing.T, base string, up *upstreamAPI, direct bool) {
 	t.Helper()
 	tab, log := newTab(t)
 	if err := chromedp.Do(tab, browser.Observe(), chromedp.Navigate(base+"/"),
@@ -259,18 +400,20 @@ func pageThroughProxy(t *testing.T, base string, up *upstreamAPI) {
 		t.Errorf("page shows %q", text)
 	}
 	got := up.lastHeaders()
-	if got.Get("Cookie") != "" || got.Get("Authorization") != demoAuth.Get("Authorization") || len(got) != 2 {
+	if got.Get("Cookie") != "" || got.Get("Authorization") != demoAuth.Get("Authorization") || len(got) != 3 {
 		t.Errorf("the API got %v", got)
 	}
-	// Straight to the API the same call fails: it allows no other origin.
-	out := call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+", {baseURL: "+js(up.URL+"/v2")+"}")
-	if out.Rejected == nil || out.Rejected.Code != "NETWORK" {
-		t.Errorf("direct call to the API without CORS: %+v %+v", out.Resolved, out.Rejected)
+	if direct {
+		// Straight to the API the same call fails: it allows no other origin.
+		out := call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+", {baseURL: "+js(up.URL+"/v2")+"}")
+		if out.Rejected == nil || out.Rejected.Code != "NETWORK" {
+			t.Errorf("direct call to the API without CORS: %+v %+v", out.Resolved, out.Rejected)
+		}
 	}
 
 	// The proxy's own answers reach the page as the contract's codes.
 	up.mode.Store("hang")
-	out = call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+", {baseURL: "+js(base+"/v2")+"}")
+	out := call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+", {baseURL: "+js(base+"/v2")+"}")
 	up.mode.Store("")
 	if r := out.Resolved; r == nil || r.Status != 504 || r.Error.Code != "SERVER_ERROR" {
 		t.Errorf("upstream timeout: %+v %+v", out.Resolved, out.Rejected)
@@ -317,12 +460,24 @@ func asClient(base string) func(t *testing.T, n int, method, path string, header
 	}
 }
 
+// rawAsClient is asClient for requests written by hand.
+func rawAsClient(base string) func(t *testing.T, n int, head, body string) (*http.Response, string) {
+	return func(t *testing.T, n int, head, body string) (*http.Response, string) {
+		t.Helper()
+		conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rawExchange(t, conn, head, "CF-Connecting-IP: 198.51.100."+strconv.Itoa(n)+"\r\n", body)
+	}
+}
+
 // TestWorkerProxy runs the proxy suite against the Worker in workerd: the
 // same package apiproxy behind github.com/syumai/workers.
 func TestWorkerProxy(t *testing.T) {
 	up := newUpstreamAPI(t)
 	w := startWorker(t, up)
-	proxySuite(t, deployment{base: w.URL, request: asClient(w.URL)}, up)
+	proxySuite(t, deployment{base: w.URL, request: asClient(w.URL), raw: rawAsClient(w.URL), decodes: true}, up)
 }
 
 // TestPageThroughWorker: the Worker also serves web/ (its ASSETS), so the
@@ -330,5 +485,46 @@ func TestWorkerProxy(t *testing.T) {
 func TestPageThroughWorker(t *testing.T) {
 	up := newUpstreamAPI(t)
 	w := startWorker(t, up)
-	pageThroughProxy(t, w.URL, up)
+	pageThroughProxy(t, w.URL, up, false)
+}
+
+// TestWorkerRateLimitSurvivesAFlood: addresses flooding in cannot reset the
+// allowance of a client that keeps coming back; a full store forgets the
+// client idle the longest, never everyone. One host's IPv6 /64 is one client.
+func TestWorkerRateLimitSurvivesAFlood(t *testing.T) {
+	up := newUpstreamAPI(t)
+	// One request a minute: no allowance comes back while the test runs.
+	w, err := workerd.Start(t.Context(), workerd.Config{Root: "..", Upstream: up.URL, Limit: 1, Timeout: proxyTimeout, MaxClients: 20})
+	if err != nil {
+		t.Fatalf("the Worker cannot run: %v", err)
+	}
+	defer w.Stop()
+	from := func(ip string) int {
+		header := demoAuth.Clone()
+		header.Set("CF-Connecting-IP", ip)
+		resp, _ := send(t, &http.Client{}, "GET", w.URL+"/v2/account", header)
+		return resp.StatusCode
+	}
+	limited := "2001:db8:aa:1::1"
+	if got := from(limited); got != 200 {
+		t.Fatalf("first request: %d", got)
+	}
+	if got := from("2001:db8:aa:1:ffff::2"); got != 429 {
+		t.Errorf("another address of the same /64: %d, want 429", got)
+	}
+	answered := 0
+	for i := 0; i < 200; i++ {
+		if got := from("203.0.113." + strconv.Itoa(i)); got != 200 {
+			t.Fatalf("flood request %d: %d", i+1, got)
+		}
+		if i%10 == 9 && from(limited) == 200 {
+			answered++
+		}
+	}
+	if answered > 0 {
+		t.Errorf("the limited client got %d answers during a flood of 200 addresses", answered)
+	}
+	if t.Failed() {
+		t.Logf("workerd printed:\n%s", w.Log())
+	}
 }

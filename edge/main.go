@@ -7,17 +7,18 @@
 // It answers /v2/... with the proxy and /config.json with the page's
 // same-origin configuration; everything else is web/, from the ASSETS
 // binding (Workers static assets on Cloudflare, a disk service in workerd).
+// Every answer carries the security headers of package webheaders, which
+// is why wrangler.toml runs the Worker first for every path.
 //
 // Settings (wrangler.toml [vars]): UPSTREAM (default https://api.sipgate.com),
 // PROXY_LIMIT (requests a minute per client address, default 60),
-// PROXY_TIMEOUT (bound of an upstream call, default 10s).
+// PROXY_TIMEOUT (bound of an upstream call, default 10s), PROXY_MAX_CLIENTS
+// (clients an isolate tracks at once, default 50000).
 package main
 
 import (
 	"io"
-	"mime"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -28,6 +29,7 @@ import (
 	"github.com/syumai/workers/cloudflare/fetch"
 
 	"sipgate-account/internal/apiproxy"
+	"sipgate-account/internal/webheaders"
 )
 
 func main() {
@@ -60,7 +62,12 @@ func boundFetch(obj js.Value) js.Value {
 	return ns
 }
 
+// security is what every answer carries, as from cmd/serve -proxy: the
+// page calls only this origin, and no other site may frame it.
+var security = webheaders.Security(webheaders.Policy{})
+
 func serve(w http.ResponseWriter, r *http.Request) {
+	webheaders.Set(w.Header(), security)
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/v2/"):
 		proxy, err := newProxy()
@@ -82,11 +89,15 @@ func serve(w http.ResponseWriter, r *http.Request) {
 func newProxy() (http.Handler, error) {
 	limit, _ := strconv.Atoi(env("PROXY_LIMIT"))
 	timeout, _ := time.ParseDuration(env("PROXY_TIMEOUT"))
+	maxClients, _ := strconv.Atoi(env("PROXY_MAX_CLIENTS"))
+	if maxClients <= 0 {
+		maxClients = apiproxy.MaxClients
+	}
 	return apiproxy.New(apiproxy.Config{
 		Upstream: env("UPSTREAM"),
 		Limit:    limit,
 		Timeout:  timeout,
-		Buckets:  jsBuckets{},
+		Buckets:  jsBuckets{max: maxClients},
 		// Cloudflare sets CF-Connecting-IP to the visitor's address and
 		// overwrites whatever a client sends in it.
 		ClientIP: func(r *http.Request) string { return r.Header.Get("CF-Connecting-IP") },
@@ -130,14 +141,19 @@ func assets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer resp.Body.Close()
+	h := w.Header()
 	for k, v := range resp.Header {
-		w.Header()[k] = v
+		h[k] = v
 	}
-	if ct := resp.Header.Get("Content-Type"); resp.StatusCode == http.StatusOK && (ct == "" || ct == "application/octet-stream") {
-		if strings.HasSuffix(path, ".wasm") {
-			w.Header().Set("Content-Type", "application/wasm")
-		} else if t := mime.TypeByExtension(filepath.Ext(path)); t != "" {
-			w.Header().Set("Content-Type", t)
+	// The security headers win over whatever the asset service sent.
+	webheaders.Set(h, security)
+	webheaders.Set(h, webheaders.Embed())
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", webheaders.CacheControl)
+	}
+	if resp.StatusCode == http.StatusOK {
+		if t := webheaders.ContentType(path); t != "" {
+			h.Set("Content-Type", t)
 		}
 	}
 	w.WriteHeader(resp.StatusCode)
