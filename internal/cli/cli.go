@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"unicode/utf8"
 
 	"sipgate-account/sipgate"
 )
@@ -100,7 +101,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return 2
 	}
 	if flags.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "sipgate-account: unexpected argument %q; a password is never an argument (set SIPGATE_PASSWORD, or you are asked)\n", flags.Arg(0))
+		// Not repeated: it may be a password typed in the wrong place, and
+		// this line may end up in a log.
+		fmt.Fprintf(env.Stderr, "sipgate-account: unexpected argument (%d after the flags, not shown); a password is never an argument (set SIPGATE_PASSWORD, or you are asked)\n", flags.NArg())
 		return 2
 	}
 	if *timeout < 0 {
@@ -156,17 +159,58 @@ func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
 func report(env Env, asJSON bool, res *sipgate.Result) int {
 	if asJSON {
 		b, _ := json.Marshal(res)
-		fmt.Fprintf(env.Stdout, "%s\n", b)
+		fmt.Fprintf(env.Stdout, "%s\n", escapeJSONControls(b))
 	} else {
-		fmt.Fprintf(env.Stdout, "Status: %d\nBody: %s\n", res.Status, res.Body)
+		fmt.Fprintf(env.Stdout, "Status: %d\nBody: %s\n", res.Status, Printable(res.Body))
 	}
 	if res.OK {
 		return 0
 	}
 	if !asJSON {
-		fmt.Fprintf(env.Stderr, "sipgate-account: %s (%s)\n", res.Error.Message, res.Error.Code)
+		fmt.Fprintf(env.Stderr, "sipgate-account: %s (%s)\n", Printable(res.Error.Message), res.Error.Code)
 	}
 	return ExitCode(res.Error.Code)
+}
+
+// Printable makes text from the network safe to print on a terminal: a
+// control character could otherwise set the window title, clear the screen
+// or write the clipboard (OSC 52). Each one is shown escaped as \xHH or
+// \u00HH; newline and tab stay, as do all printable characters. Bytes that
+// are not UTF-8 are shown as \xHH too.
+func Printable(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\n' || r == '\t':
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r >= 0x80 && r <= 0x9f: // C1 controls: CSI, OSC and more on some terminals
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// escapeJSONControls escapes what encoding/json leaves raw and a terminal
+// may still act on: DEL and the C1 controls. In JSON text they can only
+// stand inside strings, where the escape means the same character.
+func escapeJSONControls(b []byte) string {
+	var out strings.Builder
+	for _, r := range string(b) {
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) {
+			fmt.Fprintf(&out, `\u%04x`, r)
+		} else {
+			out.WriteRune(r)
+		}
+	}
+	return out.String()
 }
 
 // fail prints a call that got no response, as the browser module rejects.
@@ -179,7 +223,7 @@ func fail(env Env, asJSON bool, err error) int {
 		b, _ := json.Marshal(map[string]string{"name": "SipgateError", "code": string(se.Code), "message": se.Message})
 		fmt.Fprintf(env.Stderr, "%s\n", b)
 	} else {
-		fmt.Fprintf(env.Stderr, "sipgate-account: %s (%s)\n", se.Message, se.Code)
+		fmt.Fprintf(env.Stderr, "sipgate-account: %s (%s)\n", Printable(se.Message), se.Code)
 	}
 	return ExitCode(se.Code)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -137,7 +138,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 		{"no password, no terminal", []string{"-base-url", base}, []string{"SIPGATE_USERNAME", "u"}, 2, "set SIPGATE_PASSWORD"},
 		{"no token, no terminal", []string{"-token", "-base-url", base}, nil, 2, "set SIPGATE_TOKEN"},
 		{"token with a space", []string{"-token", "-base-url", base}, []string{"SIPGATE_TOKEN", "Bearer abc"}, 2, "whitespace"},
-		{"password as an argument", []string{"-base-url", base, "secret"}, []string{"SIPGATE_USERNAME", "u"}, 2, "never an argument"},
+		{"password as an argument", []string{"-base-url", base, "Secret5extra"}, []string{"SIPGATE_USERNAME", "u"}, 2, "never an argument"},
 		{"unknown flag", []string{"-password", "secret"}, nil, 2, "flag provided but not defined"},
 		{"negative timeout", []string{"-timeout", "-1s"}, nil, 2, "must not be negative"},
 	}
@@ -147,6 +148,8 @@ func TestBadInputSendsNothing(t *testing.T) {
 			if out.code != c.code || !strings.Contains(out.stderr, c.says) || out.stdout != "" {
 				t.Errorf("got %+v, want exit %d and %q", out, c.code, c.says)
 			}
+			// A password typed in the wrong place is not repeated.
+			wantNoSecret(t, out, "Secret5extra")
 		})
 	}
 	if n := requests.Load(); n != 0 {
@@ -236,3 +239,44 @@ func TestExitCodesAreDistinct(t *testing.T) {
 }
 
 func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// hostile is what an API (or whatever answers at -base-url) could send to
+// take over a terminal: set the window title, clear the screen, write the
+// clipboard (OSC 52), and the same through C1 controls and DEL.
+const hostile = "{\"company\":\"\x1b]0;PWNED\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\u009b2J\x7f\r\"}\n\tend\xff"
+
+func TestEscapesControlCharacters(t *testing.T) {
+	for _, status := range []int{200, 401} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			io.WriteString(w, hostile)
+		}))
+		defer srv.Close()
+		out := runWith(t, []string{"-base-url", srv.URL + "/v2"}, "", nil, "SIPGATE_USERNAME", "u", "SIPGATE_PASSWORD", "p")
+		wantPrintable(t, out.stdout+out.stderr, true)
+		want := `Body: {"company":"\x1b]0;PWNED\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\u009b2J\x7f\x0d"}` + "\n\tend\\xff\n"
+		if !strings.HasSuffix(out.stdout, want) {
+			t.Errorf("status %d: stdout %q, want it to end with %q", status, out.stdout, want)
+		}
+		out = runWith(t, []string{"-json", "-base-url", srv.URL + "/v2"}, "", nil, "SIPGATE_USERNAME", "u", "SIPGATE_PASSWORD", "p")
+		wantPrintable(t, out.stdout+out.stderr, false)
+		var res struct{ Body string }
+		if err := json.Unmarshal([]byte(out.stdout), &res); err != nil || res.Body != strings.ToValidUTF8(hostile, "\ufffd") {
+			t.Errorf("-json with status %d: body %q (%v), want the same text escaped", status, res.Body, err)
+		}
+	}
+}
+
+// wantPrintable fails on any control character a terminal would act on;
+// newline and tab are allowed where lines allows them.
+func wantPrintable(t *testing.T, s string, lines bool) {
+	t.Helper()
+	for _, r := range s {
+		allowed := r == '\n' || (lines && r == '\t')
+		if (r < 0x20 && !allowed) || (r >= 0x7f && r <= 0x9f) {
+			t.Errorf("raw control character U+%04X in the output %q", r, s)
+			return
+		}
+	}
+}
