@@ -24,6 +24,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -37,6 +38,7 @@ import (
 	"sipgate-account/internal/devserver"
 	"sipgate-account/internal/mockapi"
 	"sipgate-account/internal/workerd"
+	"sipgate-account/sipgate"
 )
 
 func main() {
@@ -80,6 +82,12 @@ type Figures struct {
 	DirectMs      float64 `json:"directCallMedianMs"`
 	ServeProxyMs  float64 `json:"serveProxyCallMedianMs"`
 	WorkerProxyMs float64 `json:"workerProxyCallMedianMs"`
+	// Throughput of cmd/serve's proxy over loopback (requests a second,
+	// 8 connections) when all requests come from one client, and when each
+	// comes from a client of its own (ThroughputClients of them).
+	ThroughputOne     float64 `json:"proxyThroughputOneClientPerSec"`
+	ThroughputMany    float64 `json:"proxyThroughputManyClientsPerSec"`
+	ThroughputClients int     `json:"proxyThroughputClients"`
 	// The same in-page measurement in each engine (bench/engines).
 	Engines      []EngineFigures `json:"engines"`
 	LinearBefore int             `json:"linearMemoryBeforeBytes"`
@@ -114,6 +122,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	burst := flags.Int("burst", 1000, "concurrent calls")
 	memCalls := flags.Int("memory-calls", 10000, "sequential calls for the memory figure")
 	proxyCalls := flags.Int("proxy-calls", 300, "sequential calls through each deployment of the proxy")
+	clients := flags.Int("clients", 100_000, "distinct client addresses for the proxy's throughput")
 	err := flags.Parse(args)
 	if err != nil {
 		return err
@@ -198,6 +207,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if err := proxies(ctx, &f); err != nil {
 		return fmt.Errorf("proxies: %w", err)
+	}
+	if err := throughput(&f, *clients); err != nil {
+		return fmt.Errorf("throughput: %w", err)
 	}
 	if err := memory(tab, &f); err != nil {
 		return fmt.Errorf("memory: %w", err)
@@ -501,6 +513,76 @@ func proxies(ctx context.Context, f *Figures) error {
 	return nil
 }
 
+// throughput measures cmd/serve's proxy in front of the fake API, all over
+// loopback, with 8 keep-alive connections: once with every request from one
+// client, once with each request from a new one, so that the rate limit's
+// store holds (and past its bound, evicts) that many clients. The limit
+// itself is set too high to refuse anything. The client comes from a
+// header, as on Cloudflare, since loopback has one address.
+func throughput(f *Figures, clients int) error {
+	api := httptest.NewServer(mockapi.Handler(mockapi.Config{NoCORS: true}))
+	defer api.Close()
+	const conns = 8
+	measure := func(clientOf func(i int) string) (float64, error) {
+		proxy, err := apiproxy.New(apiproxy.Config{Upstream: api.URL, Limit: 1 << 30,
+			ClientIP: func(r *http.Request) string { return r.Header.Get("X-Client") }})
+		if err != nil {
+			return 0, err
+		}
+		srv := httptest.NewServer(proxy)
+		defer srv.Close()
+		client := &http.Client{Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: conns}}
+		defer client.CloseIdleConnections()
+		auth := sipgateBasic()
+		var next atomic.Int64
+		errc := make(chan error, conns)
+		t0 := time.Now()
+		for c := 0; c < conns; c++ {
+			go func() {
+				for {
+					i := int(next.Add(1)) - 1
+					if i >= clients {
+						errc <- nil
+						return
+					}
+					req, _ := http.NewRequest("GET", srv.URL+"/v2/account", nil)
+					req.Header.Set("Authorization", auth)
+					req.Header.Set("X-Client", clientOf(i))
+					resp, err := client.Do(req)
+					if err != nil {
+						errc <- err
+						return
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						errc <- fmt.Errorf("request %d: HTTP %d", i, resp.StatusCode)
+						return
+					}
+				}
+			}()
+		}
+		for c := 0; c < conns; c++ {
+			if err := <-errc; err != nil {
+				return 0, err
+			}
+		}
+		return float64(clients) / time.Since(t0).Seconds(), nil
+	}
+	f.ThroughputClients = clients
+	var err error
+	if f.ThroughputOne, err = measure(func(int) string { return "192.0.2.1" }); err != nil {
+		return err
+	}
+	// 10.0.0.0/8 holds 16 million addresses: one each.
+	f.ThroughputMany, err = measure(func(i int) string {
+		return fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)
+	})
+	return err
+}
+
+func sipgateBasic() string { return sipgate.BasicAuth(mockapi.DemoUser, mockapi.DemoPassword) }
+
 // memory reads the module's linear memory and the page's JS heap (after a
 // garbage collection) before and after many sequential calls.
 func memory(tab context.Context, f *Figures) error {
@@ -561,6 +643,8 @@ func printTable(w io.Writer, f *Figures) {
 		{fmt.Sprintf("%d concurrent: ours / plain JS", f.Burst), fmt.Sprintf("%.0f ms / %.0f ms = %.2f×", f.BurstMs, f.PlainBurstMs, f.BurstRatio)},
 		{"per call, native client: API direct / via cmd/serve -proxy / via the Worker in workerd (median)", fmt.Sprintf("%.3f ms / %.3f ms (+%.3f) / %.3f ms (+%.3f)",
 			f.DirectMs, f.ServeProxyMs, f.ServeProxyMs-f.DirectMs, f.WorkerProxyMs, f.WorkerProxyMs-f.DirectMs)},
+		{fmt.Sprintf("cmd/serve -proxy throughput: 1 client / %d clients", f.ThroughputClients), fmt.Sprintf("%.0f / %.0f requests/s = %.0f %%",
+			f.ThroughputOne, f.ThroughputMany, 100*f.ThroughputMany/f.ThroughputOne)},
 		{fmt.Sprintf("linear memory before / after %d calls", f.MemCalls), fmt.Sprintf("%.1f MiB / %.1f MiB", float64(f.LinearBefore)/(1<<20), float64(f.LinearAfter)/(1<<20))},
 		{fmt.Sprintf("JS heap before / after %d calls", f.MemCalls), fmt.Sprintf("%.1f MiB / %.1f MiB", f.HeapBefore/(1<<20), f.HeapAfter/(1<<20))},
 	}
