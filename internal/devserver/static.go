@@ -54,10 +54,6 @@ func newStaticFiles(fsys fs.FS) *staticFiles {
 // of multipart headers.
 const maxRanges = 16
 
-// maxName bounds a file name (a path segment) as file systems do; longer
-// ones cannot exist.
-const maxName = 255
-
 func (s *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if bad, status := badName(r.URL.Path); bad != "" {
 		http.Error(w, bad, status)
@@ -109,17 +105,13 @@ func (s *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // badName explains why a request path cannot name a file, with the status
-// to answer: a control character (NUL among them) is a bad request, and a
-// name longer than any file system allows is simply not there.
+// to answer: a control character (NUL among them) is a bad request. (A name
+// the file system refuses otherwise, one too long say, is a file that is
+// not there: see noListing.)
 func badName(p string) (string, int) {
 	for i := 0; i < len(p); i++ {
 		if c := p[i]; c < 0x20 || c == 0x7f {
 			return "400 Bad Request: a control character in the path", http.StatusBadRequest
-		}
-	}
-	for _, seg := range strings.Split(p, "/") {
-		if len(seg) > maxName {
-			return "404 page not found", http.StatusNotFound
 		}
 	}
 	return "", 0
