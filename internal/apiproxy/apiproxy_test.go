@@ -477,3 +477,25 @@ func TestRateLimitKeysIPv6ByPrefix(t *testing.T) {
 		t.Errorf("an IPv4 address and its mapped form: %d %d %d, want 200 200 429", a, b, c)
 	}
 }
+
+// TestNoSecondUpstream: neither the Host header nor an absolute-form
+// request target can point the proxy elsewhere.
+func TestNoSecondUpstream(t *testing.T) {
+	up := newUpstream(t, account)
+	p := newProxy(t, Config{Upstream: up.URL})
+	addr := strings.TrimPrefix(p.URL, "http://")
+	for _, head := range []string{
+		"GET /v2/account HTTP/1.1\r\nHost: evil.example\r\n",
+		"GET http://evil.example/v2/account HTTP/1.1\r\nHost: evil.example\r\n",
+		"GET //evil.example/v2/account HTTP/1.1\r\nHost: x\r\n",
+	} {
+		before := up.requests.Load()
+		resp, _ := rawRequest(t, addr, head+"\r\n", nil)
+		switch n := up.requests.Load() - before; {
+		case n == 0 && resp.StatusCode != 404:
+			t.Errorf("%q: %d without reaching the API", head, resp.StatusCode)
+		case n == 1 && up.last.Host != strings.TrimPrefix(up.URL, "http://"):
+			t.Errorf("%q reached the API with Host %q", head, up.last.Host)
+		}
+	}
+}
