@@ -17,9 +17,11 @@ import (
 
 // TestCLIAgreesWithTheBrowser runs the terminal command (native net/http)
 // and the browser module (Go's Fetch transport in Chromium) against the same
-// answers of the fake API: `-json` must print the very object the browser's
+// answers of the fake API: `-json` must print the object the browser's
 // promise resolves with, and a call without a response must fail with the
-// same code and message.
+// same code. The messages say the same thing happened, each in its host's
+// terms: the CLI never speaks of timeoutMs, baseURL, pages or CORS, the
+// browser never of flags or variables.
 func TestCLIAgreesWithTheBrowser(t *testing.T) {
 	tab, _ := openPage(t)
 	origin := strings.TrimSuffix(pageURL, "/")
@@ -91,19 +93,56 @@ func TestCLIAgreesWithTheBrowser(t *testing.T) {
 				if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
 					t.Fatalf("CLI printed %q (stderr %q, exit %d): %v", stdout.String(), stderr.String(), code, err)
 				}
+				cliMsg, browserMsg := takeMessage(got, "error"), takeMessage(browser.Resolved, "error")
 				if !reflect.DeepEqual(got, browser.Resolved) {
 					t.Errorf("the CLI and the browser disagree:\nCLI:     %s\nbrowser: %s", brief(stdout.String()), brief(inBrowser))
 				}
+				wantHostTerms(t, cliMsg, browserMsg)
 				return
 			}
 			var got any
 			if err := json.Unmarshal(stderr.Bytes(), &got); err != nil {
 				t.Fatalf("CLI printed %q on stderr: %v", stderr.String(), err)
 			}
+			cliMsg, browserMsg := takeMessage(got, ""), takeMessage(browser.Rejected, "")
 			if !reflect.DeepEqual(got, browser.Rejected) {
 				t.Errorf("the CLI and the browser fail differently:\nCLI:     %s\nbrowser: %s", stderr.String(), inBrowser)
 			}
+			wantHostTerms(t, cliMsg, browserMsg)
 		})
+	}
+}
+
+// takeMessage removes the message from a decoded result (under key, for
+// a result's error) or rejection and returns it; "" when there is none.
+func takeMessage(v any, key string) string {
+	m, _ := v.(map[string]any)
+	if key != "" {
+		m, _ = m[key].(map[string]any)
+	}
+	msg, _ := m["message"].(string)
+	delete(m, "message")
+	return msg
+}
+
+// wantHostTerms checks that each host words a message in its own terms.
+func wantHostTerms(t *testing.T, cliMsg, browserMsg string) {
+	t.Helper()
+	if cliMsg == "" && browserMsg == "" {
+		return
+	}
+	for _, word := range []string{"timeoutMs", "baseURL", "CORS", "page", "AbortSignal", "Content-Security-Policy"} {
+		if strings.Contains(cliMsg, word) {
+			t.Errorf("the CLI speaks of %s: %q", word, cliMsg)
+		}
+	}
+	for _, word := range []string{"-base-url", "-timeout", "SIPGATE_", "Ctrl-C"} {
+		if strings.Contains(browserMsg, word) {
+			t.Errorf("the browser speaks of %s: %q", word, browserMsg)
+		}
+	}
+	if cliMsg == "" || browserMsg == "" {
+		t.Errorf("one host has no message: CLI %q, browser %q", cliMsg, browserMsg)
 	}
 }
 

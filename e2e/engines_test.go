@@ -13,6 +13,7 @@ import (
 
 	"sipgate-account/internal/browser"
 	"sipgate-account/internal/devserver"
+	"sipgate-account/internal/vectors"
 )
 
 // Every engine runs the same contract checks: e2e/selftest is a page that
@@ -55,6 +56,10 @@ func newSelftestServer(t *testing.T) *selftestServer {
 	mux := http.NewServeMux()
 	mux.Handle("/", site)
 	mux.Handle("GET /selftest/", http.StripPrefix("/selftest/", http.FileServer(http.Dir("selftest"))))
+	mux.HandleFunc("GET /selftest/vectors.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(vectors.JSON)
+	})
 	mux.HandleFunc("POST /selftest/report", func(w http.ResponseWriter, r *http.Request) {
 		var rep selftestReport
 		if err := json.NewDecoder(r.Body).Decode(&rep); err != nil {

@@ -30,7 +30,7 @@ func TestTokenCalls(t *testing.T) {
 	}
 
 	out = callFunc(t, tab, fn, `"expired-token", {baseURL: "ORIGIN/v2"}`)
-	if r := out.Resolved; r == nil || r.OK || r.Status != 401 || r.Error.Code != "UNAUTHORIZED" || !strings.Contains(r.Error.Message, "the access token: it is wrong, expired or revoked") {
+	if r := out.Resolved; r == nil || r.OK || r.Status != 401 || r.Error.Code != "UNAUTHORIZED" || !strings.Contains(r.Error.Message, "the access token was refused: it is wrong, expired or revoked, or lacks the scope account:read") {
 		t.Errorf("wrong token: %+v %+v", out.Resolved, out.Rejected)
 	}
 	// Options, timeouts and aborts are shared with fetchAccount.

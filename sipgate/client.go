@@ -46,9 +46,13 @@ var errRedirect = errors.New("the API answered with a redirect, which is never f
 
 // Options are the per-call settings of the contract.
 type Options struct {
-	// BaseURL is the API root, for example https://api.sipgate.com/v2.
-	// Empty means DefaultBaseURL.
+	// BaseURL is the API root, for example https://api.sipgate.com/v2, or
+	// a path such as /v2, resolved against Origin. Empty means
+	// DefaultBaseURL.
 	BaseURL string
+	// Origin is the page's origin (scheme://host[:port]), against which a
+	// BaseURL that is a path is resolved; "" where there is no page.
+	Origin string
 	// Timeout bounds the whole call, reading the body included.
 	// Zero means DefaultTimeout; a negative value means no timeout.
 	Timeout time.Duration
@@ -65,25 +69,27 @@ var errTimeout = errors.New("timeout elapsed")
 // error. Otherwise it returns an *Error: INVALID_ARGUMENT (nothing was sent),
 // NETWORK, TIMEOUT, or ABORTED when ctx was cancelled.
 func (c *Client) Account(ctx context.Context, user, pass string, opts Options) (*Result, error) {
-	req, err := NewAccountRequest(user, pass, opts.BaseURL)
+	req, err := NewAccountRequest(user, pass, opts)
 	if err != nil {
 		return nil, err
 	}
-	return c.send(ctx, req, opts, authBasic)
+	return c.send(ctx, req, opts, response{nonASCII: !isASCII(user) || !isASCII(pass)})
 }
 
 // AccountWithToken is Account with an OAuth access token, sent as
 // "Authorization: Bearer <token>". Results and errors are the same; only the
 // explanation of a 401 speaks of the token.
 func (c *Client) AccountWithToken(ctx context.Context, token string, opts Options) (*Result, error) {
-	req, err := NewTokenAccountRequest(token, opts.BaseURL)
+	req, err := NewTokenAccountRequest(token, opts)
 	if err != nil {
 		return nil, err
 	}
-	return c.send(ctx, req, opts, authBearer)
+	return c.send(ctx, req, opts, response{bearer: true})
 }
 
-func (c *Client) send(ctx context.Context, req *http.Request, opts Options, auth authScheme) (*Result, error) {
+// send sends req and maps what comes back; call holds what is known of the
+// call (how it authenticated) for the Result's problem.
+func (c *Client) send(ctx context.Context, req *http.Request, opts Options, call response) (*Result, error) {
 	if ctx.Err() != nil {
 		return nil, abortedError(ctx, opts)
 	}
@@ -101,7 +107,7 @@ func (c *Client) send(ctx context.Context, req *http.Request, opts Options, auth
 		if ctx.Err() != nil {
 			return nil, abortedError(ctx, opts)
 		}
-		return nil, networkError(err)
+		return nil, networkError(err, req.URL.Host)
 	}
 	// After the headers, the Fetch transport no longer watches the context:
 	// closing the body is what cancels the stream, so the timeout and the
@@ -115,31 +121,32 @@ func (c *Client) send(ctx context.Context, req *http.Request, opts Options, auth
 		return nil, abortedError(ctx, opts)
 	}
 	if err != nil {
-		return nil, networkError(err)
+		return nil, networkError(err, req.URL.Host)
 	}
-	return newResult(auth, resp.StatusCode, resp.Header, body, tooLarge), nil
+	call.status, call.header, call.body, call.tooLarge = resp.StatusCode, resp.Header, body, tooLarge
+	return newResult(call), nil
 }
 
 // NewAccountRequest validates its input and builds the account request
 // with Basic credentials.
-func NewAccountRequest(user, pass, baseURL string) (*http.Request, error) {
+func NewAccountRequest(user, pass string, opts Options) (*http.Request, error) {
 	if err := ValidateCredentials(user, pass); err != nil {
 		return nil, err
 	}
-	return newAccountRequest(BasicAuth(user, pass), baseURL)
+	return newAccountRequest(BasicAuth(user, pass), opts)
 }
 
 // NewTokenAccountRequest validates its input and builds the account request
 // with a Bearer token.
-func NewTokenAccountRequest(token, baseURL string) (*http.Request, error) {
+func NewTokenAccountRequest(token string, opts Options) (*http.Request, error) {
 	if err := ValidateToken(token); err != nil {
 		return nil, err
 	}
-	return newAccountRequest(BearerAuth(token), baseURL)
+	return newAccountRequest(BearerAuth(token), opts)
 }
 
-func newAccountRequest(authorization, baseURL string) (*http.Request, error) {
-	base, err := ParseBaseURL(baseURL)
+func newAccountRequest(authorization string, opts Options) (*http.Request, error) {
+	base, err := ResolveBaseURL(opts.BaseURL, opts.Origin)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +157,7 @@ func newAccountRequest(authorization, baseURL string) (*http.Request, error) {
 	}
 	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, invalid("baseURL cannot be used: %v", err)
+		return nil, invalid(FieldBaseURL, "cannot be used: "+err.Error())
 	}
 	req.Header.Set("Authorization", authorization)
 	req.Header.Set("Accept", "application/json")
@@ -172,29 +179,30 @@ func readBody(r io.Reader) (body []byte, tooLarge bool, err error) {
 func abortedError(ctx context.Context, opts Options) *Error {
 	cause := context.Cause(ctx)
 	if errors.Is(cause, errTimeout) || errors.Is(cause, context.DeadlineExceeded) {
-		return &Error{Code: CodeTimeout, Err: cause, Message: "no complete answer from the API within " +
-			timeoutText(opts.Timeout) + ". The API or the network is slow or unreachable: try again, or allow more time with timeoutMs."}
+		timeout := opts.Timeout
+		if timeout <= 0 {
+			timeout = DefaultTimeout
+		}
+		return &Error{Problem: Problem{Code: CodeTimeout, Timeout: timeout}, Err: cause}
 	}
-	return &Error{Code: CodeAborted, Err: cause, Message: "the call was aborted by the caller (its AbortSignal); nothing more was read."}
+	return &Error{Problem: Problem{Code: CodeAborted}, Err: cause}
 }
 
-func timeoutText(d time.Duration) string {
-	if d <= 0 {
-		d = DefaultTimeout
-	}
-	return d.String() + " (timeoutMs)"
-}
-
-// networkError words the failure for a person. The browser does not say
-// which network failure it was (for security, CORS and refusals look alike),
-// so the message names the likely causes and the remedy for each.
-func networkError(err error) *Error {
-	msg := "the request did not reach the API, or its answer was blocked. Likely causes: " +
-		"the device is offline; baseURL is wrong; the API does not allow this page's origin (CORS), " +
-		"for which the remedy is to serve the page and a proxy to the API from one origin; " +
-		"or the API answered with a redirect, which is never followed."
+// networkError tells what is known of a failure to get a response to host
+// (see transportFailure).
+func networkError(err error, host string) *Error {
+	p := Problem{Code: CodeNetwork, Host: host, Network: transportFailure(err)}
 	if errors.Is(err, errRedirect) {
-		msg = "the API answered with a redirect, which is never followed so that the credentials go nowhere else. Check baseURL."
+		p.Network = NetworkRedirect
 	}
-	return &Error{Code: CodeNetwork, Message: msg, Err: err}
+	return &Error{Problem: p, Err: err}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

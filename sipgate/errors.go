@@ -1,6 +1,8 @@
 package sipgate
 
-import "fmt"
+import (
+	"time"
+)
 
 // Code names a failure class. The values are the error codes of the
 // JavaScript contract: pages branch on them, so they never change.
@@ -31,28 +33,88 @@ const (
 	CodeResponseTooLarge Code = "RESPONSE_TOO_LARGE"
 )
 
-// Error is a call that ended without an HTTP response to show: bad input,
-// a network failure, a timeout or an abort. Check for it with errors.As.
-//
-// Message is written for the person in front of the page: it says what
-// happened and what to try. It never contains the password or the
-// Authorization header.
-type Error struct {
-	Code    Code
-	Message string
-	Err     error // the underlying cause, if any; may be nil
+// RejectionCodes and ResultCodes are every code, in the contract's order:
+// the one list that the TypeScript types, the docs' tables and the CLI's
+// exit codes are held against by tests.
+var (
+	RejectionCodes = []Code{CodeInvalidArgument, CodeNetwork, CodeTimeout, CodeAborted, CodeInternal}
+	ResultCodes    = []Code{CodeUnauthorized, CodeForbidden, CodeNotFound, CodeMethodNotAllowed,
+		CodeRateLimited, CodeServerError, CodeHTTPError, CodeBadResponse, CodeResponseTooLarge}
+)
+
+// Field names an input of a call, so that each host can name it in its own
+// terms (the JavaScript contract's argument and option names, a command's
+// flags and variables).
+type Field string
+
+const (
+	FieldUser    Field = "user"
+	FieldPass    Field = "pass"
+	FieldToken   Field = "accessToken"
+	FieldBaseURL Field = "baseURL"
+)
+
+// NetworkFailure is what is known of a failure to get a response. A
+// browser tells only that fetch failed (refused, DNS, CORS, a redirect and
+// offline look alike, for security); a native client knows more.
+type NetworkFailure int
+
+const (
+	NetworkUnknown  NetworkFailure = iota // blocked or offline: the cause is not known
+	NetworkRefused                        // nothing accepts connections at the host
+	NetworkNoHost                         // the host name could not be resolved
+	NetworkRedirect                       // the API answered with a redirect, never followed
+)
+
+// Problem is what went wrong in a call, as data: the code and the facts a
+// message needs. The core says what happened (Summary) in words that hold
+// for every host; each host adds what to try in its own user's terms: the
+// browser bridge in the JavaScript contract's (timeoutMs, baseURL, CORS),
+// the CLI in its flags'.
+type Problem struct {
+	Code Code
+	// Status is the HTTP status of a response (result codes); 0 otherwise.
+	Status int
+	// RetryAfter is the Retry-After value of a 429, "" when none was given
+	// or readable.
+	RetryAfter string
+	// Bearer says the call sent an OAuth access token, not Basic credentials.
+	Bearer bool
+	// NonASCII says the Basic credentials hold characters beyond ASCII,
+	// which are sent as UTF-8: worth a word when they are refused.
+	NonASCII bool
+	// Timeout is the bound that elapsed (TIMEOUT).
+	Timeout time.Duration
+	// Network is what is known of a NETWORK failure; Host is where it went.
+	Network NetworkFailure
+	Host    string
+	// Field and Rule say which input breaks which rule (INVALID_ARGUMENT):
+	// Rule reads after the field's name ("must not contain ...").
+	Field Field
+	Rule  string
 }
 
-func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+// Error is a call that ended without an HTTP response to show: bad input,
+// a network failure, a timeout or an abort. Check for it with errors.As; a
+// host words Problem for its user. Nothing in it contains the password or
+// the Authorization header.
+type Error struct {
+	Problem
+	Err error // the underlying cause, if any; may be nil
+}
+
+// Error is the code and the Summary, for Go callers and logs.
+func (e *Error) Error() string { return string(e.Code) + ": " + e.Summary() }
 
 // Unwrap returns the cause, so errors.Is(err, context.DeadlineExceeded) works.
 func (e *Error) Unwrap() error { return e.Err }
 
-// invalid builds an INVALID_ARGUMENT error.
-func invalid(format string, args ...any) *Error {
-	return &Error{Code: CodeInvalidArgument, Message: fmt.Sprintf(format, args...)}
+// invalid builds an INVALID_ARGUMENT error for field.
+func invalid(field Field, rule string) *Error {
+	return &Error{Problem: Problem{Code: CodeInvalidArgument, Field: field, Rule: rule}}
 }
 
-// Invalid reports bad input found outside this package (for example by the
-// JavaScript bridge, which checks JavaScript types) in the same typed form.
-func Invalid(format string, args ...any) *Error { return invalid(format, args...) }
+// Invalid reports bad input that a host found itself (the JavaScript
+// bridge checks JavaScript types, the CLI its flags) in the same typed
+// form. With no field, rule is the whole description.
+func Invalid(field Field, rule string) *Error { return invalid(field, rule) }

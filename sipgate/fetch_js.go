@@ -15,3 +15,7 @@ func setFetchOptions(h http.Header) {
 	h["js.fetch:redirect"] = []string{"error"}
 	h["js.fetch:mode"] = []string{"cors"}
 }
+
+// transportFailure: fetch fails alike for every cause (refused, DNS, CORS,
+// a redirect, offline look the same, for security), so nothing is known.
+func transportFailure(error) NetworkFailure { return NetworkUnknown }

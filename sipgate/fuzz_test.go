@@ -30,14 +30,14 @@ func FuzzCredentials(f *testing.F) {
 		err := ValidateCredentials(user, pass)
 		if err != nil {
 			var se *Error
-			if !errors.As(err, &se) || se.Code != CodeInvalidArgument || se.Message == "" {
+			if !errors.As(err, &se) || se.Code != CodeInvalidArgument || se.Summary() == "" {
 				t.Fatalf("error %v is not INVALID_ARGUMENT", err)
 			}
 			if !breaksARule(user, pass) {
 				t.Fatalf("refused good input %q %q: %v", user, pass, err)
 			}
-			if strings.Contains(se.Message, pass) && len(pass) > 3 {
-				t.Fatalf("the message repeats the password: %q", se.Message)
+			if strings.Contains(se.Summary(), pass) && len(pass) > 3 {
+				t.Fatalf("the message repeats the password: %q", se.Summary())
 			}
 			return
 		}
@@ -58,7 +58,7 @@ func FuzzCredentials(f *testing.F) {
 		if !found || u != user || p != pass {
 			t.Fatalf("header %q decodes to %q, not %q:%q", header, raw, user, pass)
 		}
-		req, err := NewAccountRequest(user, pass, "")
+		req, err := NewAccountRequest(user, pass, Options{})
 		if err != nil {
 			t.Fatalf("NewAccountRequest: %v", err)
 		}
@@ -73,7 +73,7 @@ func FuzzCredentials(f *testing.F) {
 
 func FuzzParseBaseURL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw string) {
-		u, err := ParseBaseURL(raw)
+		u, err := ResolveBaseURL(raw, "https://page.example")
 		if err != nil {
 			var se *Error
 			if !errors.As(err, &se) || se.Code != CodeInvalidArgument {
@@ -99,12 +99,12 @@ func FuzzNewResult(f *testing.F) {
 	f.Fuzz(func(t *testing.T, status int, body []byte, tooLarge bool, retryAfter string) {
 		h := http.Header{}
 		h.Set("Retry-After", retryAfter)
-		r := NewResult(status, h, body, tooLarge)
+		r := newResult(response{status: status, header: h, body: body, tooLarge: tooLarge})
 		if r.Status != status || r.Body != string(body) {
 			t.Fatalf("status/body changed: %d %q", r.Status, r.Body)
 		}
-		if r.OK != (r.Error == nil) {
-			t.Fatalf("ok=%v with error %+v", r.OK, r.Error)
+		if r.OK != (r.Problem == nil) {
+			t.Fatalf("ok=%v with problem %+v", r.OK, r.Problem)
 		}
 		if r.OK {
 			trimmed := bytes.TrimSpace(body)
@@ -117,14 +117,38 @@ func FuzzNewResult(f *testing.F) {
 			}
 			return
 		}
-		if r.Account != nil || r.Error.Code == "" || r.Error.Message == "" {
+		if r.Account != nil || r.Problem.Code == "" || r.Problem.Summary() == "" {
 			t.Fatalf("result %+v", r)
 		}
-		if tooLarge && r.Error.Code != CodeResponseTooLarge {
-			t.Fatalf("tooLarge gave %s", r.Error.Code)
-		}
-		if _, err := json.Marshal(r); err != nil {
-			t.Fatalf("result does not marshal: %v", err)
+		if tooLarge && r.Problem.Code != CodeResponseTooLarge {
+			t.Fatalf("tooLarge gave %s", r.Problem.Code)
 		}
 	})
+}
+
+// FuzzJSONObject holds isJSONObject to encoding/json: one JSON object with
+// JSON whitespace around it.
+func FuzzJSONObject(f *testing.F) {
+	for _, seed := range []string{`{}`, ` {"a":[1,2.5e-3,"x\u00e9\n",true,false,null,{}]} `, `{"a":}`, `[]`, `{"a":1}x`,
+		"\v{}", `{"a":"\x01"}`, `{"a":01}`, `{"a":-}`, `{"a":1.}`, `{"\ud800":"\/"}`, `{"a":"\q"}`, strings.Repeat("[", 10001)} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		trimmed := bytes.TrimLeft(b, " \t\r\n")
+		want := json.Valid(b) && len(trimmed) > 0 && trimmed[0] == '{'
+		if got := isJSONObject(b); got != want {
+			t.Fatalf("isJSONObject(%q) = %v, encoding/json says %v", b, got, want)
+		}
+	})
+}
+
+func TestJSONObjectDepth(t *testing.T) {
+	deep := func(n int) []byte {
+		return []byte(`{"a":` + strings.Repeat("[", n-1) + strings.Repeat("]", n-1) + `}`)
+	}
+	for _, n := range []int{1, 9999, 10000, 10001, 20000} {
+		if got, want := isJSONObject(deep(n)), json.Valid(deep(n)); got != want {
+			t.Errorf("depth %d: %v, encoding/json says %v", n, got, want)
+		}
+	}
 }

@@ -33,8 +33,8 @@ func TestValidateToken(t *testing.T) {
 	for tok, says := range bad {
 		err := ValidateToken(tok)
 		e := wantCode(t, err, CodeInvalidArgument)
-		if e != nil && !strings.Contains(e.Message, says) {
-			t.Errorf("ValidateToken(%.20q) says %q, want it to mention %q", tok, e.Message, says)
+		if e != nil && !strings.Contains(e.Summary(), says) {
+			t.Errorf("ValidateToken(%.20q) says %q, want it to mention %q", tok, e.Summary(), says)
 		}
 	}
 }
@@ -60,13 +60,19 @@ func TestAccountWithToken(t *testing.T) {
 
 	status = http.StatusUnauthorized
 	res, err = c.AccountWithToken(context.Background(), "expired", Options{BaseURL: srv.URL + "/v2"})
-	if err != nil || res.OK || res.Error.Code != CodeUnauthorized || !strings.Contains(res.Error.Message, "the access token: it is wrong, expired or revoked") {
-		t.Errorf("401 with a token = %+v, %v", res.Error, err)
+	if err != nil || res.OK || res.Problem.Code != CodeUnauthorized || !res.Problem.Bearer ||
+		!strings.Contains(res.Problem.Summary(), "the access token was refused: it is wrong, expired or revoked, or lacks the scope account:read") {
+		t.Errorf("401 with a token = %+v, %v", res.Problem, err)
 	}
 	// The same 401 after Basic speaks of username and password.
 	res, _ = c.Account(context.Background(), "u", "p", Options{BaseURL: srv.URL + "/v2"})
-	if res.Error == nil || !strings.Contains(res.Error.Message, "username and/or password") {
-		t.Errorf("401 with Basic = %+v", res.Error)
+	if res.Problem == nil || res.Problem.Bearer || !strings.Contains(res.Problem.Summary(), "username and/or password") {
+		t.Errorf("401 with Basic = %+v", res.Problem)
+	}
+	// With characters beyond ASCII, it says how they were sent.
+	res, _ = c.Account(context.Background(), "u", "pässword", Options{BaseURL: srv.URL + "/v2"})
+	if res.Problem == nil || !res.Problem.NonASCII || !strings.Contains(res.Problem.Summary(), "sent as UTF-8") {
+		t.Errorf("401 with an umlaut = %+v", res.Problem)
 	}
 }
 

@@ -2,8 +2,10 @@ package sipgate
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -19,29 +21,29 @@ const MaxCredentialBytes = 4096
 // ValidateCredentials applies the input rules of the contract to a Basic
 // user and password. It is called before anything is sent.
 func ValidateCredentials(user, pass string) error {
-	if err := validateCredential("user", user); err != nil {
+	if err := validateCredential(FieldUser, user); err != nil {
 		return err
 	}
 	if strings.Contains(user, ":") {
 		// RFC 7617: the user-id ends at the first colon, so the server would
 		// read a different user and a different password.
-		return invalid(`user must not contain ":" (RFC 7617 splits user and password at the first colon; a password may contain it)`)
+		return invalid(FieldUser, `must not contain ":" (RFC 7617 splits user and password at the first colon; a password may contain it)`)
 	}
-	return validateCredential("pass", pass)
+	return validateCredential(FieldPass, pass)
 }
 
-func validateCredential(name, v string) error {
+func validateCredential(field Field, v string) error {
 	switch {
 	case v == "":
-		return invalid("%s must be a non-empty string", name)
+		return invalid(field, "must be a non-empty string")
 	case len(v) > MaxCredentialBytes:
-		return invalid("%s is longer than %d bytes in UTF-8", name, MaxCredentialBytes)
+		return invalid(field, fmt.Sprintf("is longer than %d bytes in UTF-8", MaxCredentialBytes))
 	case !utf8.ValidString(v):
-		return invalid("%s is not valid Unicode text", name)
+		return invalid(field, "is not valid Unicode text")
 	}
 	for i := 0; i < len(v); i++ {
 		if c := v[i]; c < 0x20 || c == 0x7f {
-			return invalid("%s contains a control character (U+%04X) at byte %d; only printable characters are allowed", name, c, i)
+			return invalid(field, fmt.Sprintf("contains a control character (U+%04X) at byte %d; only printable characters are allowed", c, i))
 		}
 	}
 	return nil
@@ -55,18 +57,18 @@ func validateCredential(name, v string) error {
 func ValidateToken(token string) error {
 	switch {
 	case token == "":
-		return invalid("accessToken must be a non-empty string")
+		return invalid(FieldToken, "must be a non-empty string")
 	case len(token) > MaxCredentialBytes:
-		return invalid("accessToken is longer than %d bytes", MaxCredentialBytes)
+		return invalid(FieldToken, fmt.Sprintf("is longer than %d bytes", MaxCredentialBytes))
 	}
 	for i := 0; i < len(token); i++ {
 		switch c := token[i]; {
 		case c == ' ' || c == '\t':
-			return invalid("accessToken contains whitespace at byte %d; paste the token alone, without \"Bearer \" or spaces", i)
+			return invalid(FieldToken, fmt.Sprintf("contains whitespace at byte %d; paste the token alone, without \"Bearer \" or spaces", i))
 		case c < 0x20 || c == 0x7f:
-			return invalid("accessToken contains a control character (U+%04X) at byte %d", c, i)
+			return invalid(FieldToken, fmt.Sprintf("contains a control character (U+%04X) at byte %d", c, i))
 		case c >= 0x80:
-			return invalid("accessToken contains a non-ASCII character at byte %d; access tokens are ASCII", i)
+			return invalid(FieldToken, fmt.Sprintf("contains a non-ASCII character at byte %d; access tokens are ASCII", i))
 		}
 	}
 	return nil
@@ -87,41 +89,55 @@ func BasicAuth(user, pass string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString(raw)
 }
 
-// ParseBaseURL checks an API base URL against the contract's rule and
+// ResolveBaseURL checks an API base URL against the contract's rule and
 // returns it without its trailing slash. An empty string means the default.
 //
-// Only https is allowed, or http to a loopback host (a local fake API or
-// proxy): anything else would send the credentials in clear text over a
-// network. User info, a query or a fragment are refused, since the
-// credentials belong in the header and the path is built here.
-func ParseBaseURL(raw string) (*url.URL, error) {
+// A path that starts with a single "/" (like /v2, where a same-origin proxy
+// answers) is resolved against origin, the page's; where there is no page
+// (origin ""), only an absolute URL will do. Other relative forms are
+// refused. Then the rules for an absolute URL apply: https, or http to a
+// loopback host (a local fake API or proxy), since anything else would send
+// the credentials in clear text over a network. User info, a query or a
+// fragment are refused, since the credentials belong in the header and the
+// path is built here.
+func ResolveBaseURL(raw, origin string) (*url.URL, error) {
 	if raw == "" {
 		raw = DefaultBaseURL
 	}
+	if strings.HasPrefix(raw, "/") && !strings.HasPrefix(raw, "//") {
+		if origin == "" {
+			return nil, invalid(FieldBaseURL, "is a path, and there is no page to resolve it against: give an absolute URL such as "+DefaultBaseURL)
+		}
+		o, err := url.Parse(origin)
+		if err != nil || o.Scheme == "" || o.Host == "" || (o.Path != "" && o.Path != "/") || o.User != nil || o.RawQuery != "" {
+			return nil, invalid(FieldBaseURL, "is a path, and the page's origin "+strconv.Quote(origin)+" is not one to resolve it against")
+		}
+		raw = o.Scheme + "://" + o.Host + raw
+	}
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Opaque != "" || u.Host == "" {
-		return nil, invalid("baseURL must be an absolute URL such as %s", DefaultBaseURL)
+		return nil, invalid(FieldBaseURL, "must be an absolute URL such as "+DefaultBaseURL+", or a path on this origin such as /v2")
 	}
 	switch u.Scheme {
 	case "https":
 	case "http":
 		if !IsLoopbackHost(u.Hostname()) {
-			return nil, invalid("baseURL must use https; http is allowed only for loopback hosts (localhost, 127.0.0.0/8, [::1])")
+			return nil, invalid(FieldBaseURL, "must use https; http is allowed only for loopback hosts (localhost, 127.0.0.0/8, [::1])")
 		}
 	default:
-		return nil, invalid("baseURL must use https (or http for a loopback host), not %q", u.Scheme)
+		return nil, invalid(FieldBaseURL, "must use https (or http for a loopback host), not "+strconv.Quote(u.Scheme))
 	}
 	if u.User != nil {
-		return nil, invalid("baseURL must not contain user info: credentials never go into a URL")
+		return nil, invalid(FieldBaseURL, "must not contain user info: credentials never go into a URL")
 	}
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
-		return nil, invalid("baseURL must not contain a query or a fragment")
+		return nil, invalid(FieldBaseURL, "must not contain a query or a fragment")
 	}
 	// One trailing slash is tolerated, not more: "/v2//account" is another path.
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
 	if strings.HasSuffix(u.Path, "/") {
-		return nil, invalid("baseURL must not end with more than one slash")
+		return nil, invalid(FieldBaseURL, "must not end with more than one slash")
 	}
 	return u, nil
 }

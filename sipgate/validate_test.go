@@ -4,23 +4,24 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"sipgate-account/internal/vectors"
 )
 
-// The contract's test vectors: RFC 7617 and the sipgate example.
-var headerVectors = []struct{ user, pass, header string }{
-	{"John", "topsecret", "Basic Sm9objp0b3BzZWNyZXQ="},
-	{"Aladdin", "open sesame", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="},
-	{"test", "123£", "Basic dGVzdDoxMjPCow=="},
-	{"user", "pa:ss", "Basic dXNlcjpwYTpzcw=="},
-}
-
+// The contract's test vectors (RFC 7617 and the sipgate example) are in
+// internal/vectors, shared with the browser tests.
 func TestBasicAuthVectors(t *testing.T) {
-	for _, v := range headerVectors {
-		if got := BasicAuth(v.user, v.pass); got != v.header {
-			t.Errorf("BasicAuth(%q, %q) = %q, want %q", v.user, v.pass, got, v.header)
+	for _, v := range vectors.Load().Basic {
+		if got := BasicAuth(v.User, v.Pass); got != v.Header {
+			t.Errorf("BasicAuth(%q, %q) = %q, want %q", v.User, v.Pass, got, v.Header)
 		}
-		if err := ValidateCredentials(v.user, v.pass); err != nil {
-			t.Errorf("ValidateCredentials(%q, %q) = %v, want nil", v.user, v.pass, err)
+		if err := ValidateCredentials(v.User, v.Pass); err != nil {
+			t.Errorf("ValidateCredentials(%q, %q) = %v, want nil", v.User, v.Pass, err)
+		}
+	}
+	for _, v := range vectors.Load().Bearer {
+		if got := BearerAuth(v.Token); got != v.Header || ValidateToken(v.Token) != nil {
+			t.Errorf("BearerAuth(%q) = %q, want %q", v.Token, got, v.Header)
 		}
 	}
 }
@@ -59,13 +60,13 @@ func TestValidateCredentials(t *testing.T) {
 			t.Errorf("%s: got %v, want INVALID_ARGUMENT", c.name, err)
 			continue
 		}
-		if !strings.Contains(se.Message, c.says) {
-			t.Errorf("%s: message %q does not say %q", c.name, se.Message, c.says)
+		if !strings.Contains(se.Summary(), c.says) {
+			t.Errorf("%s: summary %q does not say %q", c.name, se.Summary(), c.says)
 		}
 	}
 }
 
-func TestParseBaseURL(t *testing.T) {
+func TestResolveBaseURL(t *testing.T) {
 	ok := map[string]string{
 		"":                            "https://api.sipgate.com/v2",
 		"https://api.sipgate.com/v2":  "https://api.sipgate.com/v2",
@@ -80,13 +81,42 @@ func TestParseBaseURL(t *testing.T) {
 		"https://example.com/a%2Fb/":  "https://example.com/a%2Fb",
 	}
 	for in, want := range ok {
-		u, err := ParseBaseURL(in)
+		u, err := ResolveBaseURL(in, "")
 		if err != nil {
-			t.Errorf("ParseBaseURL(%q) = %v, want %q", in, err, want)
+			t.Errorf("ResolveBaseURL(%q) = %v, want %q", in, err, want)
 			continue
 		}
 		if u.String() != want {
-			t.Errorf("ParseBaseURL(%q) = %q, want %q", in, u.String(), want)
+			t.Errorf("ResolveBaseURL(%q) = %q, want %q", in, u.String(), want)
+		}
+	}
+	// A path that starts with one "/" is resolved against the page's
+	// origin, then held to the rules of an absolute URL.
+	for _, c := range []struct{ in, origin, want string }{
+		{"/v2", "https://example.com", "https://example.com/v2"},
+		{"/v2/", "http://localhost:8080", "http://localhost:8080/v2"},
+		{"/", "https://example.com:8443", "https://example.com:8443"},
+		{"/proxy/sipgate/v2", "http://127.0.0.1:9", "http://127.0.0.1:9/proxy/sipgate/v2"},
+	} {
+		u, err := ResolveBaseURL(c.in, c.origin)
+		if err != nil || u.String() != c.want {
+			t.Errorf("ResolveBaseURL(%q, %q) = %v, %v; want %q", c.in, c.origin, u, err, c.want)
+		}
+	}
+	for _, c := range []struct{ in, origin, says string }{
+		{"/v2", "", "no page"},
+		{"/v2", "null", "is not one to resolve it against"},
+		{"/v2", "http://example.com", "must use https"},
+		{"/v2?x=1", "https://example.com", "query"},
+		{"//evil.example/v2", "https://example.com", "absolute URL"},
+		{"v2", "https://example.com", "absolute URL"},
+		{"./v2", "https://example.com", "absolute URL"},
+		{"not a url", "https://example.com", "absolute URL"},
+	} {
+		_, err := ResolveBaseURL(c.in, c.origin)
+		var se *Error
+		if !errors.As(err, &se) || se.Code != CodeInvalidArgument || se.Field != FieldBaseURL || !strings.Contains(se.Summary(), c.says) {
+			t.Errorf("ResolveBaseURL(%q, %q) = %v; want INVALID_ARGUMENT saying %q", c.in, c.origin, err, c.says)
 		}
 	}
 	bad := []string{
@@ -107,16 +137,16 @@ func TestParseBaseURL(t *testing.T) {
 		"https://api.sipgate.com\n/v2",
 	}
 	for _, in := range bad {
-		u, err := ParseBaseURL(in)
+		u, err := ResolveBaseURL(in, "")
 		var se *Error
 		if !errors.As(err, &se) || se.Code != CodeInvalidArgument {
-			t.Errorf("ParseBaseURL(%q) = %v, %v; want INVALID_ARGUMENT", in, u, err)
+			t.Errorf("ResolveBaseURL(%q) = %v, %v; want INVALID_ARGUMENT", in, u, err)
 		}
 	}
 }
 
 func TestNewAccountRequest(t *testing.T) {
-	req, err := NewAccountRequest("John", "topsecret", "http://127.0.0.1:9/v2/")
+	req, err := NewAccountRequest("John", "topsecret", Options{BaseURL: "http://127.0.0.1:9/v2/"})
 	if err != nil {
 		t.Fatal(err)
 	}

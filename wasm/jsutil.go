@@ -16,6 +16,16 @@ var (
 	jsReflect = js.Global().Get("Reflect")
 	// abortSignalProto tells AbortSignals apart (see isAbortSignal).
 	abortSignalProto = js.Global().Get("AbortSignal").Get("prototype")
+	// pageOrigin is what a baseURL that is a path (like /v2) resolves
+	// against: the page's or worker's location.origin ("null" for a page
+	// from a file), "" where there is no location. No page changes its
+	// origin, so it is read once.
+	pageOrigin = func() string {
+		if o := js.Global().Get("location"); o.Type() == js.TypeObject && o.Get("origin").Type() == js.TypeString {
+			return o.Get("origin").String()
+		}
+		return ""
+	}()
 )
 
 // The Promise executor is one long-lived function instead of one per call:

@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"syscall/js"
@@ -130,6 +131,7 @@ func parseTokenArgs(args []js.Value) (*call, error) {
 
 // parseOptions reads args[i], the options object, into c.
 func parseOptions(c *call, args []js.Value, i int) error {
+	c.opts.Origin = pageOrigin
 	opts := js.Undefined()
 	if len(args) > i {
 		opts = args[i]
@@ -139,7 +141,7 @@ func parseOptions(c *call, args []js.Value, i int) error {
 		return nil
 	case js.TypeObject:
 	default:
-		return sipgate.Invalid("options must be an object, undefined or null, not %s", typeName(opts))
+		return invalidf("options must be an object, undefined or null, not %s", typeName(opts))
 	}
 
 	base, err := option(opts, "baseURL")
@@ -151,10 +153,10 @@ func parseOptions(c *call, args []js.Value, i int) error {
 	case js.TypeString:
 		c.opts.BaseURL = base.String()
 		if c.opts.BaseURL == "" { // the core reads "" as the default
-			return sipgate.Invalid("options.baseURL must not be empty; leave it out for the default %s", sipgate.DefaultBaseURL)
+			return invalidf("options.baseURL must not be empty; leave it out for the default %s", sipgate.DefaultBaseURL)
 		}
 	default:
-		return sipgate.Invalid("options.baseURL must be a string, not %s", typeName(base))
+		return invalidf("options.baseURL must be a string, not %s", typeName(base))
 	}
 
 	timeout, err := option(opts, "timeoutMs")
@@ -166,11 +168,11 @@ func parseOptions(c *call, args []js.Value, i int) error {
 	case js.TypeNumber:
 		ms := timeout.Float()
 		if !(ms > 0) { // also catches NaN
-			return sipgate.Invalid("options.timeoutMs must be a number > 0, not %v", ms)
+			return invalidf("options.timeoutMs must be a number > 0, not %v", ms)
 		}
 		c.opts.Timeout = millis(ms)
 	default:
-		return sipgate.Invalid("options.timeoutMs must be a number > 0, not %s", typeName(timeout))
+		return invalidf("options.timeoutMs must be a number > 0, not %s", typeName(timeout))
 	}
 
 	signal, err := option(opts, "signal")
@@ -182,7 +184,7 @@ func parseOptions(c *call, args []js.Value, i int) error {
 	case isAbortSignal(signal):
 		c.signal = signal
 	default:
-		return sipgate.Invalid("options.signal must be an AbortSignal, not %s", typeName(signal))
+		return invalidf("options.signal must be an AbortSignal, not %s", typeName(signal))
 	}
 	return nil
 }
@@ -191,7 +193,7 @@ func parseOptions(c *call, args []js.Value, i int) error {
 func option(opts js.Value, key string) (js.Value, error) {
 	v, err := getProp(opts, key)
 	if err != nil {
-		return v, sipgate.Invalid("options.%s could not be read: %v", key, err)
+		return v, invalidf("options.%s could not be read: %v", key, err)
 	}
 	return v, nil
 }
@@ -219,17 +221,17 @@ func stringArg(args []js.Value, i int, name string) (string, error) {
 		v = args[i]
 	}
 	if typeOf(v) != js.TypeString {
-		return "", sipgate.Invalid("%s must be a non-empty string, not %s", name, typeName(v))
+		return "", invalidf("%s must be a non-empty string, not %s", name, typeName(v))
 	}
 	// syscall/js reads properties of objects only: Object(v) is the
 	// String wrapper, with length and isWellFormed.
 	obj := jsObject.Invoke(v)
 	if obj.Get("length").Int() > sipgate.MaxCredentialBytes {
-		return "", sipgate.Invalid("%s is longer than %d bytes in UTF-8", name, sipgate.MaxCredentialBytes)
+		return "", invalidf("%s is longer than %d bytes in UTF-8", name, sipgate.MaxCredentialBytes)
 	}
 	s := v.String()
 	if strings.ContainsRune(s, '\uFFFD') && !isWellFormed(obj) {
-		return "", sipgate.Invalid("%s contains a lone UTF-16 surrogate, which is no character and cannot be encoded in UTF-8", name)
+		return "", invalidf("%s contains a lone UTF-16 surrogate, which is no character and cannot be encoded in UTF-8", name)
 	}
 	return s, nil
 }
@@ -246,58 +248,61 @@ func typeName(v js.Value) string {
 }
 
 // resultToJS builds the resolution object. The body crosses into JavaScript
-// once; the account is that same string parsed by JSON.parse, so every field
-// arrives exactly as the API sent it.
+// once; the account is the body the core found to be a JSON object,
+// parsed by JSON.parse, so every field arrives exactly as the API sent it.
 func resultToJS(r *sipgate.Result) js.Value {
 	o := newObject()
 	body := js.ValueOf(r.Body)
 	account := js.Null()
 	if r.OK {
-		var ok bool
-		if account, ok = parseJSON(body); !ok {
-			r.OK, r.Account, r.Error = false, nil, sipgate.BadResponseError(r.Status)
-		}
+		account = jsJSON.Call("parse", js.ValueOf(string(r.Account)))
 	}
 	o.Set("ok", r.OK)
 	o.Set("status", r.Status)
 	o.Set("statusText", r.StatusText)
 	o.Set("body", body)
 	o.Set("account", account)
-	if r.Error == nil {
+	if r.Problem == nil {
 		o.Set("error", js.Null())
 	} else {
 		e := newObject()
-		e.Set("code", string(r.Error.Code))
-		e.Set("message", r.Error.Message)
+		e.Set("code", string(r.Problem.Code))
+		e.Set("message", message(r.Problem))
 		o.Set("error", e)
 	}
 	return o
 }
 
-func parseJSON(s js.Value) (v js.Value, ok bool) {
-	defer func() {
-		if recover() != nil {
-			v, ok = js.Null(), false
-		}
-	}()
-	// In the browser the core checks only that the body starts like an
-	// object (it leaves encoding/json out); this parse is the full check.
-	v = jsJSON.Call("parse", s)
-	return v, v.Type() == js.TypeObject
+// failure is a call that got no response, worded for JavaScript: a
+// problem the core found, or one the bridge found itself.
+type failure struct {
+	code    sipgate.Code
+	message string
+}
+
+func (f *failure) Error() string { return string(f.code) + ": " + f.message }
+
+// invalidf is INVALID_ARGUMENT for a JavaScript value the bridge refuses
+// before the core sees it (a type, a getter that throws).
+func invalidf(format string, args ...any) *failure {
+	return &failure{sipgate.CodeInvalidArgument, fmt.Sprintf(format, args...)}
 }
 
 // errorToJS builds the rejection: an Error named SipgateError with a code.
 func errorToJS(err error) js.Value {
-	code, msg := sipgate.CodeInternal, err.Error()
-	if se, ok := err.(*sipgate.Error); ok {
-		code, msg = se.Code, se.Message
+	f, ok := err.(*failure)
+	if se, isCore := err.(*sipgate.Error); isCore {
+		f, ok = &failure{se.Code, message(&se.Problem)}, true
 	}
-	e := jsError.New(msg)
+	if !ok {
+		f = &failure{sipgate.CodeInternal, err.Error()}
+	}
+	e := jsError.New(f.message)
 	e.Set("name", "SipgateError")
-	e.Set("code", string(code))
+	e.Set("code", string(f.code))
 	return e
 }
 
-func internalError(r any) *sipgate.Error {
-	return &sipgate.Error{Code: sipgate.CodeInternal, Message: "internal error in the module (please report it): " + describePanic(r) + ". The module keeps working; the next call may succeed."}
+func internalError(r any) *failure {
+	return &failure{sipgate.CodeInternal, "internal error in the module (please report it): " + describePanic(r) + ". The module keeps working; the next call may succeed."}
 }

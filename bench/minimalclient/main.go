@@ -1,4 +1,4 @@
-//go:build js
+//go:build js && wasm
 
 // Command minimalclient is the smallest useful Go net/http client in a
 // browser: it installs minimalGet(url, authorization), which sends one GET

@@ -1,8 +1,9 @@
 // Package cli is the terminal twin of the browser module: the same Go core
 // (package sipgate) with net/http's native transport. It prints what
 // sipgate's own example prints, "Status:" and "Body:", or with -json the
-// very object the JavaScript API resolves with, and it fails with the
-// browser module's messages and one exit code per error code.
+// object the JavaScript API resolves with (its message in the command's
+// words), and it fails with the same codes, worded for a terminal, and one
+// exit code per error code.
 //
 // cmd/sipgate-account is its main; the package exists so that the browser
 // tests can run it beside the module and compare the two.
@@ -107,7 +108,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return 2
 	}
 	if *timeout < 0 {
-		fmt.Fprintln(env.Stderr, "sipgate-account: -timeout must not be negative")
+		fmt.Fprintln(env.Stderr, "sipgate-account: -timeout must not be negative (0 means no limit)")
 		return 2
 	}
 	opts := sipgate.Options{BaseURL: *baseURL, Timeout: *timeout}
@@ -155,10 +156,33 @@ func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(ctx, os.Interrupt)
 }
 
+// jsonResult is the object the JavaScript API resolves with.
+type jsonResult struct {
+	OK         bool            `json:"ok"`
+	Status     int             `json:"status"`
+	StatusText string          `json:"statusText"`
+	Body       string          `json:"body"`
+	Account    json.RawMessage `json:"account"`
+	Error      *jsonError      `json:"error"`
+}
+
+type jsonError struct {
+	Code    sipgate.Code `json:"code"`
+	Message string       `json:"message"`
+}
+
 // report prints a Result: the account or any other HTTP response.
 func report(env Env, asJSON bool, res *sipgate.Result) int {
+	var problem *jsonError
+	if res.Problem != nil {
+		problem = &jsonError{res.Problem.Code, message(res.Problem, nil)}
+	}
 	if asJSON {
-		b, _ := json.Marshal(res)
+		account := json.RawMessage("null")
+		if res.OK {
+			account = res.Account
+		}
+		b, _ := json.Marshal(jsonResult{res.OK, res.Status, res.StatusText, res.Body, account, problem})
 		fmt.Fprintf(env.Stdout, "%s\n", escapeJSONControls(b))
 	} else {
 		fmt.Fprintf(env.Stdout, "Status: %d\nBody: %s\n", res.Status, Printable(res.Body))
@@ -167,9 +191,9 @@ func report(env Env, asJSON bool, res *sipgate.Result) int {
 		return 0
 	}
 	if !asJSON {
-		fmt.Fprintf(env.Stderr, "sipgate-account: %s (%s)\n", Printable(res.Error.Message), res.Error.Code)
+		fmt.Fprintf(env.Stderr, "sipgate-account: %s (%s)\n", Printable(problem.Message), problem.Code)
 	}
-	return ExitCode(res.Error.Code)
+	return ExitCode(problem.Code)
 }
 
 // Printable makes text from the network safe to print on a terminal: a
@@ -215,17 +239,18 @@ func escapeJSONControls(b []byte) string {
 
 // fail prints a call that got no response, as the browser module rejects.
 func fail(env Env, asJSON bool, err error) int {
+	code, msg := sipgate.CodeInternal, err.Error()
 	var se *sipgate.Error
-	if !errors.As(err, &se) {
-		se = &sipgate.Error{Code: sipgate.CodeInternal, Message: err.Error()}
+	if errors.As(err, &se) {
+		code, msg = se.Code, message(&se.Problem, se.Err)
 	}
 	if asJSON {
-		b, _ := json.Marshal(map[string]string{"name": "SipgateError", "code": string(se.Code), "message": se.Message})
-		fmt.Fprintf(env.Stderr, "%s\n", b)
+		b, _ := json.Marshal(map[string]string{"name": "SipgateError", "code": string(code), "message": msg})
+		fmt.Fprintf(env.Stderr, "%s\n", escapeJSONControls(b))
 	} else {
-		fmt.Fprintf(env.Stderr, "sipgate-account: %s (%s)\n", Printable(se.Message), se.Code)
+		fmt.Fprintf(env.Stderr, "sipgate-account: %s (%s)\n", Printable(msg), code)
 	}
-	return ExitCode(se.Code)
+	return ExitCode(code)
 }
 
 // prompter takes each value from a flag, the environment or the terminal,
@@ -251,7 +276,7 @@ func (p *prompter) value(flagValue, variable, prompt string) (string, error) {
 	}
 	line, err := p.lines.ReadString('\n')
 	if err != nil && line == "" {
-		return "", sipgate.Invalid("no input for %s: %v", variable, err)
+		return "", sipgate.Invalid("", fmt.Sprintf("no input for %s: %v", variable, err))
 	}
 	return strings.TrimRight(line, "\r\n"), nil
 }
@@ -265,7 +290,7 @@ func (p *prompter) secret(variable, prompt string) (string, error) {
 	}
 	v, err := p.env.ReadSecret(prompt)
 	if err != nil {
-		return "", sipgate.Invalid("no input for %s: %v", variable, err)
+		return "", sipgate.Invalid("", fmt.Sprintf("no input for %s: %v", variable, err))
 	}
 	return v, nil
 }
@@ -276,5 +301,5 @@ func missing(variable string) error {
 		"SIPGATE_PASSWORD": "set SIPGATE_PASSWORD",
 		"SIPGATE_TOKEN":    "set SIPGATE_TOKEN",
 	}[variable]
-	return sipgate.Invalid("%s is not set and there is no terminal to ask on: %s", variable, how)
+	return sipgate.Invalid("", fmt.Sprintf("%s is not set and there is no terminal to ask on: %s", variable, how))
 }
