@@ -13,13 +13,11 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"syscall"
 	"time"
 
@@ -105,8 +103,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "  or the token  %s / %s\n", mockapi.DemoTokenID, mockapi.DemoToken)
 		fmt.Fprintf(stdout, "  OAuth access token (fetchAccountWithToken, %s/embed.html): %s\n", url, mockapi.DemoAccessToken)
 		fmt.Fprintf(stdout, "  Other answers: set Advanced > API base URL to %s/scenario/NAME/v2, NAME one of:\n", url)
-		for _, name := range slices.Sorted(maps.Keys(mockapi.Scenarios)) {
-			fmt.Fprintf(stdout, "    %-11s %s\n", name, mockapi.Scenarios[name])
+		for _, sc := range mockapi.Scenarios() {
+			fmt.Fprintf(stdout, "    %-15s %s\n", sc.Name, sc.Description)
 		}
 	} else if *proxy {
 		fmt.Fprintf(stdout, "Proxy mode: %s/v2/account is forwarded to %s/v2/account (%d requests a minute per address, %s timeout).\n",

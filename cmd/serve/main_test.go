@@ -92,9 +92,13 @@ func get(t *testing.T, url string, user, pass string) (int, string) {
 
 func TestRunServesDemoAndStops(t *testing.T) {
 	base, out := start(t, "-mock")
-	for _, want := range []string{mockapi.DemoUser, mockapi.DemoPassword, mockapi.DemoTokenID, mockapi.DemoAccessToken, "status-NNN", "trickle"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("demo mode does not print %q:\n%s", want, out.String())
+	want := []string{mockapi.DemoUser, mockapi.DemoPassword, mockapi.DemoTokenID, mockapi.DemoAccessToken}
+	for _, sc := range mockapi.Scenarios() {
+		want = append(want, sc.Name+" ", sc.Description)
+	}
+	for _, w := range want {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("demo mode does not print %q:\n%s", w, out.String())
 		}
 	}
 	if status, body := get(t, base+"/v2/account", mockapi.DemoUser, mockapi.DemoPassword); status != 200 || body != mockapi.DemoAccount {

@@ -31,25 +31,68 @@ const (
 	DemoAccessToken = "demo-access-token"
 )
 
-// DemoAccount is the account the demo credentials look up.
-const DemoAccount = `{"company":"Demo Telefon GmbH","mainProductType":"TEAM","logoUrl":"","verified":true}`
+// DemoAccount is the account the demo credentials look up. It has every
+// field of sipgate's published definition of GET /v2/account.
+const DemoAccount = `{"company":"Demo Telefon GmbH","mainProductType":"TEAM","logoUrl":"","verified":true,"historyLifeTime":"THIRTY_DAYS"}`
 
-// Scenarios lists the names under /scenario/{name}/v2/account with what
-// each one answers. status-NNN answers any status NNN from 100 to 599.
-var Scenarios = map[string]string{
-	"echo":       "200 with the request's Authorization, Accept, Cookie and method as JSON",
-	"status-NNN": "status NNN with a small JSON body (429 adds Retry-After: 30)",
-	"not-json":   "200 with an HTML body",
-	"array":      "200 with a JSON array",
-	"bad-json":   "200 with broken JSON",
-	"html-500":   "500 with an HTML error page",
-	"too-large":  "200 with a 5 MiB body",
-	"hang":       "no answer at all until the client gives up",
-	"trickle":    "200, then the body one byte every 100 ms",
-	"redirect":   "302 to /v2/account on the same server, or on the origin configured",
-	"https-logo": "the demo account with an https logoUrl",
-	"http-logo":  "the demo account with a plain http logoUrl",
-	"no-cors":    "the demo account without any CORS header",
+// Scenario is one answer the fake API plays under /scenario/{Name}/v2/account.
+type Scenario struct {
+	Name        string
+	Description string
+	serve       func(w http.ResponseWriter, r *http.Request, cfg Config)
+}
+
+// scenarios is every answer the fake API can play, in the order `make
+// demo` and docs/fake-api.md list them: the one table that routes them.
+// status-NNN stands for any status NNN from 100 to 599.
+var scenarios = []Scenario{
+	{"echo", "200 with the request's Authorization, Accept, Cookie and method as JSON", echo},
+	{"status-NNN", "status NNN with a small JSON body (429 adds Retry-After: 30, 405 Allow: POST)", status},
+	{"spec-example", "200 with the account as the example of sipgate's published definition shows it (logoUrl is the text \"logoUrl\")", body(200, "application/json", SpecExampleAccount)},
+	{"empty-account", "200 with {}: every field of the account is optional", body(200, "application/json", `{}`)},
+	{"not-found", "404 with an empty body, as the API documents \"Account not found\"", body(404, "", "")},
+	{"unauthorized", "401 with an empty body", body(401, "", "")},
+	{"forbidden-text", "403 as text/plain, as real 403s have come back", body(403, "text/plain; charset=utf-8", "This endpoint requires a sipgate Classic PBX Account")},
+	{"errors-array", "403 with an errors array, the shape other sipgate endpoints answer errors in", body(403, "application/json",
+		`{"errors":[{"status":403,"title":"Forbidden","detail":"The access token lacks the scope account:read."}]}`)},
+	{"not-json", "200 with an HTML body", body(200, "text/html; charset=utf-8", "<!doctype html><title>Welcome</title><p>This is a web page, not the API.</p>")},
+	{"array", "200 with a JSON array", body(200, "application/json", `[`+DemoAccount+`]`)},
+	{"bad-json", "200 with broken JSON", body(200, "application/json", `{"company":"Demo Telefon GmbH",`)},
+	{"html-500", "500 with an HTML error page", body(500, "text/html; charset=utf-8", "<!doctype html><title>500</title><h1>Internal Server Error</h1>")},
+	{"too-large", "200 with a 5 MiB body", tooLarge},
+	{"hang", "no answer at all until the client gives up", hang},
+	{"trickle", "200, then the body one byte every 100 ms", trickle},
+	{"redirect", "302 to /v2/account on the same server, or on the origin configured", redirect},
+	{"https-logo", "the demo account with an https logoUrl", body(200, "application/json", demoWith(`"logoUrl":""`, `"logoUrl":"https://logo.example.com/demo.png"`))},
+	{"http-logo", "the demo account with a plain http logoUrl", body(200, "application/json", demoWith(`"logoUrl":""`, `"logoUrl":"http://logo.example.com/demo.png"`))},
+	{"markup", "the demo account with markup as its company name", body(200, "application/json", demoWith(`"Demo Telefon GmbH"`, `"<img src=x id=injected onerror=alert(1)>"`))},
+	{"no-cors", "the demo account without any CORS header", noCORS},
+}
+
+// SpecExampleAccount is the account as the example of sipgate's published
+// definition shows it: placeholder values, and a logoUrl that is no URL.
+const SpecExampleAccount = `{"company":"company","mainProductType":"AFFILIATE","logoUrl":"logoUrl","verified":true,"historyLifeTime":"NONE"}`
+
+// Scenarios lists the scenarios' names and descriptions.
+func Scenarios() []Scenario {
+	list := make([]Scenario, len(scenarios))
+	for i, sc := range scenarios {
+		list[i] = Scenario{Name: sc.Name, Description: sc.Description}
+	}
+	return list
+}
+
+// lookup finds the scenario for a name from a URL.
+func lookup(name string) (Scenario, bool) {
+	if strings.HasPrefix(name, "status-") {
+		name = "status-NNN"
+	}
+	for _, sc := range scenarios {
+		if sc.Name == name {
+			return sc, true
+		}
+	}
+	return Scenario{}, false
 }
 
 // Config adjusts the fake API; the zero value is the demo's.
@@ -110,88 +153,105 @@ func notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 func scenario(w http.ResponseWriter, r *http.Request, cfg Config) {
-	name := r.PathValue("name")
-	if code, ok := strings.CutPrefix(name, "status-"); ok {
-		n, err := strconv.Atoi(code)
-		if err != nil || n < 100 || n > 599 {
-			notFound(w, r)
-			return
-		}
-		if n == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", "30")
-		}
-		if n == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", "POST")
-		}
-		writeJSON(w, n, `{"status":`+code+`}`)
+	sc, ok := lookup(r.PathValue("name"))
+	if !ok {
+		notFound(w, r)
 		return
 	}
-	switch name {
-	case "echo":
-		b, _ := json.Marshal(map[string]any{
-			"authorization": r.Header.Get("Authorization"),
-			"accept":        r.Header.Get("Accept"),
-			"cookie":        r.Header.Get("Cookie"),
-			"method":        r.Method,
-		})
-		writeJSON(w, http.StatusOK, string(b))
-	case "not-json":
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte("<!doctype html><title>Welcome</title><p>This is a web page, not the API.</p>"))
-	case "bad-json":
-		writeJSON(w, http.StatusOK, `{"company":"Demo Telefon GmbH",`)
-	case "array":
-		writeJSON(w, http.StatusOK, `[`+DemoAccount+`]`)
-	case "html-500":
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusInternalServerError)
-		w.Write([]byte("<!doctype html><title>500</title><h1>Internal Server Error</h1>"))
-	case "too-large":
-		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"padding":"`))
-		chunk := []byte(strings.Repeat("x", 64<<10))
-		for i := 0; i < 80; i++ {
-			if _, err := w.Write(chunk); err != nil {
-				return
-			}
+	sc.serve(w, r, cfg)
+}
+
+// body answers status with a fixed body of type ctype ("" for none).
+func body(status int, ctype, text string) func(http.ResponseWriter, *http.Request, Config) {
+	return func(w http.ResponseWriter, r *http.Request, _ Config) {
+		if ctype != "" {
+			w.Header().Set("Content-Type", ctype)
 		}
-		w.Write([]byte(`"}`))
-	case "hang":
+		w.WriteHeader(status)
+		w.Write([]byte(text))
+	}
+}
+
+// demoWith is the demo account with one piece of its JSON text replaced,
+// byte for byte otherwise.
+func demoWith(old, new string) string {
+	if !strings.Contains(DemoAccount, old) {
+		panic("mockapi: the demo account has no " + old)
+	}
+	return strings.Replace(DemoAccount, old, new, 1)
+}
+
+func status(w http.ResponseWriter, r *http.Request, _ Config) {
+	code := strings.TrimPrefix(r.PathValue("name"), "status-")
+	n, err := strconv.Atoi(code)
+	if err != nil || n < 100 || n > 599 {
+		notFound(w, r)
+		return
+	}
+	if n == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "30")
+	}
+	if n == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", "POST")
+	}
+	writeJSON(w, n, `{"status":`+strconv.Itoa(n)+`}`)
+}
+
+func echo(w http.ResponseWriter, r *http.Request, _ Config) {
+	b, _ := json.Marshal(map[string]any{
+		"authorization": r.Header.Get("Authorization"),
+		"accept":        r.Header.Get("Accept"),
+		"cookie":        r.Header.Get("Cookie"),
+		"method":        r.Method,
+	})
+	writeJSON(w, http.StatusOK, string(b))
+}
+
+func tooLarge(w http.ResponseWriter, r *http.Request, _ Config) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write([]byte(`{"padding":"`))
+	chunk := []byte(strings.Repeat("x", 64<<10))
+	for i := 0; i < 80; i++ {
+		if _, err := w.Write(chunk); err != nil {
+			return
+		}
+	}
+	w.Write([]byte(`"}`))
+}
+
+func hang(w http.ResponseWriter, r *http.Request, _ Config) {
+	select {
+	case <-r.Context().Done():
+	case <-time.After(2 * time.Minute):
+	}
+}
+
+func trickle(w http.ResponseWriter, r *http.Request, _ Config) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	for i := 0; i < 600; i++ {
+		if _, err := w.Write([]byte(" ")); err != nil {
+			return
+		}
+		http.NewResponseController(w).Flush()
 		select {
 		case <-r.Context().Done():
-		case <-time.After(2 * time.Minute):
+			return
+		case <-time.After(100 * time.Millisecond):
 		}
-	case "trickle":
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusOK)
-		for i := 0; i < 600; i++ {
-			if _, err := w.Write([]byte(" ")); err != nil {
-				return
-			}
-			http.NewResponseController(w).Flush()
-			select {
-			case <-r.Context().Done():
-				return
-			case <-time.After(100 * time.Millisecond):
-			}
-		}
-		w.Write([]byte(DemoAccount))
-	case "redirect":
-		http.Redirect(w, r, cfg.RedirectTo+"/v2/account", http.StatusFound)
-	case "https-logo":
-		writeJSON(w, http.StatusOK, strings.Replace(DemoAccount, `"logoUrl":""`, `"logoUrl":"https://logo.example.com/demo.png"`, 1))
-	case "http-logo":
-		writeJSON(w, http.StatusOK, strings.Replace(DemoAccount, `"logoUrl":""`, `"logoUrl":"http://logo.example.com/demo.png"`, 1))
-	case "markup":
-		writeJSON(w, http.StatusOK, strings.Replace(DemoAccount, `"Demo Telefon GmbH"`, `"<img src=x id=injected onerror=alert(1)>"`, 1))
-	case "no-cors":
-		for _, k := range []string{"Access-Control-Allow-Origin", "Access-Control-Expose-Headers"} {
-			w.Header().Del(k)
-		}
-		writeJSON(w, http.StatusOK, DemoAccount)
-	default:
-		notFound(w, r)
 	}
+	w.Write([]byte(DemoAccount))
+}
+
+func redirect(w http.ResponseWriter, r *http.Request, cfg Config) {
+	http.Redirect(w, r, cfg.RedirectTo+"/v2/account", http.StatusFound)
+}
+
+func noCORS(w http.ResponseWriter, r *http.Request, _ Config) {
+	for _, k := range []string{"Access-Control-Allow-Origin", "Access-Control-Expose-Headers"} {
+		w.Header().Del(k)
+	}
+	writeJSON(w, http.StatusOK, DemoAccount)
 }
 
 func writeJSON(w http.ResponseWriter, status int, body string) {

@@ -29,15 +29,15 @@ func TestDemoCredentialsThroughTheCore(t *testing.T) {
 		t.Errorf("access token: %+v, %v", res, err)
 	}
 	res, err = c.AccountWithToken(context.Background(), "wrong-token", sipgate.Options{BaseURL: srv.URL + "/v2"})
-	if err != nil || res.Error == nil || res.Error.Code != sipgate.CodeUnauthorized {
+	if err != nil || res.Problem == nil || res.Problem.Code != sipgate.CodeUnauthorized {
 		t.Errorf("wrong access token: %+v, %v", res, err)
 	}
 	res, err = c.Account(context.Background(), DemoUser, "wrong", sipgate.Options{BaseURL: srv.URL + "/v2"})
-	if err != nil || res.Error == nil || res.Error.Code != sipgate.CodeUnauthorized {
+	if err != nil || res.Problem == nil || res.Problem.Code != sipgate.CodeUnauthorized {
 		t.Errorf("wrong password: %+v, %v", res, err)
 	}
 	res, err = c.Account(context.Background(), DemoUser, DemoPassword, sipgate.Options{BaseURL: srv.URL + "/v1"})
-	if err != nil || res.Error == nil || res.Error.Code != sipgate.CodeNotFound {
+	if err != nil || res.Problem == nil || res.Problem.Code != sipgate.CodeNotFound {
 		t.Errorf("wrong endpoint: %+v, %v", res, err)
 	}
 }
@@ -81,6 +81,13 @@ func TestRoutes(t *testing.T) {
 		{"GET", "/scenario/redirect/v2/account", 302, ""},
 		{"GET", "/scenario/https-logo/v2/account", 200, `"logoUrl":"https://`},
 		{"GET", "/scenario/http-logo/v2/account", 200, `"logoUrl":"http://`},
+		{"GET", "/scenario/markup/v2/account", 200, `"company":"<img`},
+		{"GET", "/scenario/spec-example/v2/account", 200, `"logoUrl":"logoUrl"`},
+		{"GET", "/scenario/empty-account/v2/account", 200, `{}`},
+		{"GET", "/scenario/not-found/v2/account", 404, ``},
+		{"GET", "/scenario/unauthorized/v2/account", 401, ``},
+		{"GET", "/scenario/forbidden-text/v2/account", 403, `Classic PBX`},
+		{"GET", "/scenario/errors-array/v2/account", 403, `{"errors":[{"status":403`},
 	}
 	for _, c := range cases {
 		resp, body := get(t, srv, c.method, c.path, auth)
@@ -125,5 +132,23 @@ func TestRedirectTarget(t *testing.T) {
 	resp, _ := get(t, srv, "GET", "/scenario/redirect/v2/account", nil)
 	if resp.StatusCode != 302 || resp.Header.Get("Location") != "http://localhost:1/v2/account" {
 		t.Errorf("redirect = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// TestEveryScenarioAnswers: each entry of the table is routed.
+func TestEveryScenarioAnswers(t *testing.T) {
+	srv := httptest.NewServer(Handler(Config{RedirectTo: "http://localhost:1"}))
+	defer srv.Close()
+	for _, sc := range Scenarios() {
+		name := strings.Replace(sc.Name, "NNN", "418", 1)
+		if name == "hang" || name == "trickle" {
+			continue // they take their time; the browser tests play them
+		}
+		if resp, _ := get(t, srv, "GET", "/scenario/"+name+"/v2/account", nil); resp.StatusCode == 404 && name != "not-found" {
+			t.Errorf("%s is listed but not routed", sc.Name)
+		}
+		if sc.Description == "" {
+			t.Errorf("%s has no description", sc.Name)
+		}
 	}
 }
