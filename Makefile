@@ -7,6 +7,7 @@
 #                in headless Chromium, Firefox and WebKit
 #   make bench   measure size, start-up, per-call overhead and memory in Chromium
 #   make fuzz    run each fuzz target for FUZZTIME (default 30s)
+#   make screenshot  redraw docs/screenshot.png
 #   make clean   remove build outputs
 
 GO        ?= go
@@ -32,12 +33,12 @@ need = command -v $(1) >/dev/null 2>&1 || { \
     echo "$(1) is not installed: run 'sudo apt-get install $(2)' (Debian) and try again" >&2; exit 1; \
   fi; }
 
-.PHONY: build brotli-tool demo serve test vet unit types edge workerd browser chromium engines bench fuzz clean
+.PHONY: build brotli-tool demo serve test vet unit types edge workerd browser chromium engines bench fuzz screenshot clean
 
 # Go's build cache makes a rebuild with no change cheap, so build always runs
 # the compiler rather than second-guessing which files it depends on.
 # Each flag was kept because it shrank the download (make bench; figures in
-# the README):
+# docs/benchmarks.md):
 # -s -w drops the symbol table and DWARF.
 # nethttpomithttp2 drops net/http's HTTP/2 client, which the Fetch transport
 #   never uses (the browser speaks HTTP/2 itself).
@@ -53,7 +54,7 @@ build:
 	@# wasm_exec.js must come from the Go that compiled the .wasm.
 	@cmp -s $(WASM_EXEC) web/wasm_exec.js || { cp $(WASM_EXEC) web/wasm_exec.js && echo "copied $(WASM_EXEC) to web/wasm_exec.js"; }
 	@# Pre-compressed copies for servers that pick one by Accept-Encoding
-	@# (cmd/serve does; see "Serving it fast" in the README), redone only
+	@# (cmd/serve does; see "Serving it fast" in docs/deploying.md), redone only
 	@# when the module changed.
 	@[ $(WASM).gz -nt $(WASM) ] || { gzip -9 -n -c $(WASM) > $(WASM).gz.tmp && mv $(WASM).gz.tmp $(WASM).gz; }
 	@[ $(WASM).br -nt $(WASM) ] || { $(MAKE) --no-print-directory brotli-tool && echo "brotli -q 11 (takes about 20 s)" && \
@@ -139,3 +140,7 @@ fuzz:
 clean:
 	rm -f web/*.wasm web/*.wasm.gz web/*.wasm.br web/*.new web/*.tmp
 	rm -rf bin build edge/build
+
+# Redraws docs/screenshot.png, the README's picture of the page answering.
+screenshot: build chromium
+	$(GO) run ./cmd/screenshot

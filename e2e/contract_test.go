@@ -15,7 +15,7 @@ import (
 	"sipgate-account/internal/vectors"
 )
 
-// The module's contract (README "JavaScript API"), checked call by call in
+// The module's contract (docs/javascript-api.md), checked call by call in
 // Chromium against the fake API.
 
 // demoArgs are good credentials for the fake API on the page's origin.

@@ -160,6 +160,22 @@ func TestEmbedElements(t *testing.T) {
 		t.Errorf("first element shows %q", text)
 	}
 
+	// sipgate's published API shapes, and the baseURL rule, in the element.
+	for _, c := range []struct{ base, code, shows string }{
+		{"ORIGIN/scenario/errors-array/v2", "FORBIDDEN", "The API says: The access token lacks the scope account:read."},
+		{"ORIGIN/scenario/forbidden-text/v2", "FORBIDDEN", "The API says: This endpoint requires a sipgate Classic PBX Account"},
+		{"ORIGIN/scenario/not-found/v2", "NOT_FOUND", "or the account was not found"},
+		{"ORIGIN/scenario/empty-account/v2", "", "without any of its details"},
+		{"v2", "INVALID_ARGUMENT", "absolute URL"},
+	} {
+		evaluate[bool](t, tab, `(document.getElementById("first").setAttribute("base-url", `+js(c.base)+`), true)`)
+		got = submitElement(t, tab, "first", map[string]string{"user": "u", "pass": "p"})
+		if text, _ := got["text"].(string); !strings.Contains(text, c.shows) || (c.code != "" && got["code"] != c.code) {
+			t.Errorf("base-url %s: %v, want %s showing %q", c.base, got, c.code, c.shows)
+		}
+	}
+	evaluate[bool](t, tab, `(document.getElementById("first").setAttribute("base-url", "ORIGIN/v2"), true)`)
+
 	// Styled from outside: a custom property and ::part.
 	style := evaluate[[]string](t, tab, `["first", "second"].map((id) => {
 		const s = getComputedStyle(document.getElementById(id).shadowRoot.querySelector("button"));

@@ -201,6 +201,14 @@ func TestPageShowsEachFailure(t *testing.T) {
 		{"redirect", origin + "/scenario/redirect/v2", []string{"redirect", "NETWORK"}},
 		{"plain http to another host", "http://api.sipgate.com/v2", []string{"must use https", "INVALID_ARGUMENT"}},
 		{"loopback over http is fine", otherOrigin + "/v2", []string{"Status: 200", "Demo Telefon GmbH"}},
+		// sipgate's published API: every field optional, 404 "Account not
+		// found" with an empty body, errors in other shapes.
+		{"the published example", origin + "/scenario/spec-example/v2", []string{"Status: 200", "Companycompany", "Product typeAFFILIATE", "Call history keptnone"}},
+		{"an empty account", origin + "/scenario/empty-account/v2", []string{"Status: 200", "without any of its details", "Body: {}"}},
+		{"account not found", origin + "/scenario/not-found/v2", []string{"Status: 404", "wrong REST API endpoint, or the account was not found", "NOT_FOUND"}},
+		{"401 with an empty body", origin + "/scenario/unauthorized/v2", []string{"Status: 401", "username and/or password are wrong", "UNAUTHORIZED"}},
+		{"a text/plain 403", origin + "/scenario/forbidden-text/v2", []string{"Status: 403", "account:read", "The API says: This endpoint requires a sipgate Classic PBX Account", "FORBIDDEN"}},
+		{"an errors array", origin + "/scenario/errors-array/v2", []string{"Status: 403", "The API says: The access token lacks the scope account:read.", "FORBIDDEN"}},
 	}
 	user, pass := mockapi.DemoUser, mockapi.DemoPassword
 	for _, c := range cases {
@@ -217,6 +225,11 @@ func TestPageShowsEachFailure(t *testing.T) {
 				t.Error("a refused base URL still sent a request")
 			}
 		})
+	}
+	// The example's logoUrl is the text "logoUrl": no image for it.
+	submit(t, tab, "", "", origin+"/scenario/spec-example/v2")
+	if n, _ := runJS(tab, `document.querySelectorAll("#result img").length`); n != "0" {
+		t.Errorf("a logo was shown for a logoUrl that is no URL (%s img elements)", n)
 	}
 	wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
 }

@@ -6,7 +6,7 @@
 // This package is the thin bridge between JavaScript values and the plain Go
 // core in package sipgate: it checks JavaScript types, turns an AbortSignal
 // into a context, and turns the core's answers into JavaScript objects. The
-// contract it implements is documented in README.md.
+// contract it implements is docs/javascript-api.md.
 package main
 
 import (

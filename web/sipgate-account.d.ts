@@ -1,10 +1,14 @@
 // Types for sipgate-account.js (the loader and the <sipgate-account>
 // element) and for the globals the module installs. The contract they
-// describe is the README's "JavaScript API".
+// describe is docs/javascript-api.md.
 
 /** Options of every call. Each may be left out (or undefined) for its default. */
 export interface FetchOptions {
-  /** The API root; https, or http to a loopback host. Default "https://api.sipgate.com/v2". */
+  /**
+   * The API root: an absolute URL (https, or http to a loopback host), or a
+   * path starting with a single "/" (such as "/v2", a proxy on this origin),
+   * resolved against the page's origin. Default "https://api.sipgate.com/v2".
+   */
   baseURL?: string;
   /** Bounds the whole call, reading the body included; a number > 0. Default 15000. */
   timeoutMs?: number;
@@ -12,12 +16,35 @@ export interface FetchOptions {
   signal?: AbortSignal;
 }
 
-/** The account as the API sends it: the documented fields, and every other field passed through. */
+/**
+ * A value of a string enumeration that still accepts a value the API adds
+ * later: editors suggest the known ones, and any other string type-checks.
+ */
+type OpenEnum<Known extends string> = Known | (string & {});
+
+/** The account's product type, per sipgate's published definition; FORMER_… for one no longer booked. */
+export type MainProductType = OpenEnum<
+  | "AFFILIATE" | "BASIC" | "CLINQ" | "SATELLITE" | "SIMQUADRAT" | "TEAM" | "TRUNKING"
+  | "FORMER_AFFILIATE" | "FORMER_BASIC" | "FORMER_CLINQ" | "FORMER_SATELLITE" | "FORMER_SIMQUADRAT"
+  | "FORMER_TEAM" | "FORMER_TRUNKING"
+  | "UNKNOWN"
+>;
+
+/** How long the account's call history is kept. */
+export type HistoryLifeTime = OpenEnum<"NONE" | "THIRTY_DAYS" | "UNLIMITED">;
+
+/**
+ * The account as the API sends it (GET /v2/account, scope account:read).
+ * Every field is optional, so {} is an account too; any other field is
+ * passed through.
+ */
 export interface Account {
   company?: string;
-  mainProductType?: string;
+  mainProductType?: MainProductType;
+  /** Any string: sipgate's own example value is "logoUrl". Check it is a URL before showing it. */
   logoUrl?: string;
   verified?: boolean;
+  historyLifeTime?: HistoryLifeTime;
   [field: string]: unknown;
 }
 
@@ -104,7 +131,7 @@ export declare function load(options?: LoadOptions): Promise<SipgateAccount>;
 
 /** <sipgate-account base-url="…" mode="password|token">: a lookup form in Shadow DOM. */
 export declare class SipgateAccountElement extends HTMLElement {
-  /** The base-url attribute, resolved against the page; "" for the default API. */
+  /** The base-url attribute as written: an absolute URL or a path such as "/v2"; "" for the default API. */
   baseURL: string;
   /** "password": Basic (login or personal access token); "token": OAuth access token. */
   mode: "password" | "token";

@@ -11,6 +11,8 @@
 // Nothing here sees a password except to pass it on to fetchAccount; nothing
 // is stored.
 
+import { el, errorView, resultView } from "./account-view.js";
+
 const here = import.meta.url;
 
 // One instance per page: the promise lives on globalThis under a registered
@@ -67,7 +69,7 @@ async function start({ wasmURL = "sipgate-account.wasm", wasmExecURL = "wasm_exe
   const response = fetch(wasm).catch((err) => {
     throw new SipgateLoadError(
       `${wasm} could not be fetched: a network error, or its server does not allow this page's origin ` +
-        `(it must send Access-Control-Allow-Origin). See "Embedding" in the README.`, wasm, { cause: err });
+        `(it must send Access-Control-Allow-Origin). See docs/embedding.md.`, wasm, { cause: err });
   });
   response.catch(() => {}); // reported below, in order
   await goRuntime(wasmExec);
@@ -79,7 +81,7 @@ async function start({ wasmURL = "sipgate-account.wasm", wasmExecURL = "wasm_exe
   if (type !== "application/wasm") {
     throw new SipgateLoadError(
       `${wasm} is served as "${type || "no type"}", not application/wasm: configure the server ` +
-        `(nginx: types { application/wasm wasm; }). See "Serving web/ yourself" in the README.`, wasm);
+        `(nginx: types { application/wasm wasm; }). See docs/deploying.md.`, wasm);
   }
   const go = new globalThis.Go();
   let instance;
@@ -164,6 +166,9 @@ button:disabled { opacity: 0.6; cursor: default; }
 .result:empty { display: none; }
 .result { margin-top: var(--sipgate-account-gap, 0.5rem); }
 .error { color: var(--sipgate-account-error, #b00020); }
+.account { display: flex; gap: 1rem; align-items: flex-start; }
+.logo { max-width: 64px; max-height: 64px; }
+.code { opacity: 0.75; }
 dl { display: grid; grid-template-columns: auto 1fr; gap: 0.2rem 0.8rem; margin: 0; }
 dt { font-weight: 600; }
 dd { margin: 0; }
@@ -217,10 +222,13 @@ export class SipgateAccountElement extends HTMLElement {
     });
   }
 
-  /** The API base URL (attribute base-url), relative to the page; "" for the default. */
+  /**
+   * The API base URL (attribute base-url) as written: an absolute URL, or a
+   * path such as /v2 on the page's origin; fetchAccount applies the
+   * contract's rule to it. "" for the default API.
+   */
   get baseURL() {
-    const v = this.getAttribute("base-url");
-    return v ? new URL(v, document.baseURI).href : "";
+    return this.getAttribute("base-url") ?? "";
   }
   set baseURL(v) {
     this.setAttribute("base-url", v);
@@ -267,7 +275,7 @@ export class SipgateAccountElement extends HTMLElement {
       const result = this.mode === "token"
         ? await sg.fetchAccountWithToken(f.token.value, options)
         : await sg.fetchAccount(f.user.value, f.pass.value, options);
-      this.#show(result);
+      this.#result.replaceChildren(...resultView(result));
       this.dispatchEvent(new CustomEvent("sipgate-account", { detail: result, bubbles: true, composed: true }));
     } catch (err) {
       this.#fail(err);
@@ -278,34 +286,10 @@ export class SipgateAccountElement extends HTMLElement {
     }
   }
 
-  #show(r) {
-    if (!r.ok) {
-      this.#result.replaceChildren(el("p", "error", r.error.message), el("p", "", `Error code: ${r.error.code}`));
-      return;
-    }
-    const list = el("dl");
-    const a = r.account;
-    const rows = [["Company", a.company], ["Product type", a.mainProductType],
-      ["Verified", typeof a.verified === "boolean" ? (a.verified ? "yes" : "no") : undefined]];
-    for (const [label, value] of rows) {
-      if (value !== undefined && value !== null && value !== "") list.append(el("dt", "", label), el("dd", "", String(value)));
-    }
-    this.#result.replaceChildren(list);
-  }
-
   #fail(err) {
-    const message = err && err.message ? err.message : String(err);
-    this.#result.replaceChildren(el("p", "error", message), el("p", "", `Error code: ${err && err.code ? err.code : err && err.name}`));
+    this.#result.replaceChildren(...errorView(err));
     this.dispatchEvent(new CustomEvent("sipgate-error", { detail: err, bubbles: true, composed: true }));
   }
-}
-
-// API data reaches the DOM as text only.
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 if (typeof customElements !== "undefined" && !customElements.get("sipgate-account")) {

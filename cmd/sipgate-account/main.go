@@ -6,7 +6,7 @@
 //	Status: 200
 //	Body: {"company":"…",…}
 //
-// Run it with -h for the flags; README.md, "From the terminal", has the rest.
+// Run it with -h for the flags; docs/cli.md has the rest.
 package main
 
 import (

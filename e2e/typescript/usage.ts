@@ -1,7 +1,10 @@
 // A page's use of the module, type-checked against web/sipgate-account.d.ts
 // by `make types` (part of make test). The @ts-expect-error lines are
 // mistakes the types must catch: tsc fails if one of them passes.
-import { load, SipgateLoadError, type Result, type ErrorCode, type SipgateError } from "../../web/sipgate-account.js";
+import {
+  load, SipgateLoadError,
+  type Account, type ErrorCode, type HistoryLifeTime, type MainProductType, type Result, type SipgateError,
+} from "../../web/sipgate-account.js";
 
 async function lookUp(user: string, pass: string, token: string): Promise<string> {
   let sg;
@@ -16,7 +19,8 @@ async function lookUp(user: string, pass: string, token: string): Promise<string
   if (r.ok) {
     const company: string | undefined = r.account.company;
     const verified: boolean | undefined = r.account.verified;
-    return `${company} ${verified} ${r.account["anyOtherField"]}`;
+    const kept: HistoryLifeTime | undefined = r.account.historyLifeTime;
+    return `${company} ${verified} ${kept} ${r.account["anyOtherField"]}`;
   }
   const code: ErrorCode = r.error.code;
   const t = await sg.fetchAccountWithToken(token, null);
@@ -31,6 +35,14 @@ async function viaGlobals(): Promise<void> {
     const err = e as SipgateError;
     if (err.code === "TIMEOUT" || err.code === "ABORTED") console.log(err.message);
   }
+}
+
+// The enumerations name the documented values and accept later ones.
+function productLabel(a: Account): string {
+  const known: MainProductType = "FORMER_TEAM";
+  const later: MainProductType = "A_TYPE_ADDED_LATER";
+  if (a.mainProductType === "TEAM") return "Team";
+  return `${a.mainProductType ?? known} ${later}`;
 }
 
 function element(): void {
@@ -66,6 +78,11 @@ async function mistakes(): Promise<void> {
   const el = document.createElement("sipgate-account");
   // @ts-expect-error mode is "password" or "token"
   el.mode = "oauth";
+  // @ts-expect-error historyLifeTime is a string
+  const kept: HistoryLifeTime = 30;
+  // @ts-expect-error verified is a boolean
+  const a: Account = { verified: "yes" };
+  console.log(kept, a);
 }
 
-export { lookUp, viaGlobals, element, mistakes };
+export { lookUp, viaGlobals, productLabel, element, mistakes };

@@ -22,7 +22,7 @@ import (
 
 // The demo credentials: an account login, a personal access token (sent as
 // Basic, token ID and token) and an OAuth access token (sent as Bearer).
-// They are printed by `make demo` and shown in the README.
+// They are printed by `make demo` and shown in the README and the page.
 const (
 	DemoUser        = "demo@example.com"
 	DemoPassword    = "demo-password"

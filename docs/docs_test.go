@@ -1,0 +1,306 @@
+// Package docs holds the manual. Its tests keep the manual true: every
+// relative link resolves, and each copy of a fact that lives in Go (the
+// error codes, the exit codes, the test vectors, the fake API's scenarios)
+// matches its source, as do the TypeScript types.
+package docs
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+
+	"sipgate-account/internal/cli"
+	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/vectors"
+	"sipgate-account/sipgate"
+)
+
+var update = flag.Bool("update", false, "rewrite the generated parts of the docs")
+
+// pages are the manual's Markdown files, README.md first.
+func pages(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append([]string{"../README.md"}, files...)
+}
+
+func read(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// tableAfter returns the rows (cells trimmed, header and rule left out) of
+// the Markdown table that follows the line "<!-- marker -->" in text, and
+// whether the marker is there.
+func tableAfter(text, marker string) ([][]string, bool) {
+	_, rest, ok := strings.Cut(text, "<!-- "+marker+" -->\n")
+	if !ok {
+		return nil, false
+	}
+	var rows [][]string
+	for i, line := range strings.Split(rest, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			break
+		}
+		if i < 2 {
+			continue // header and rule
+		}
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		for j := range cells {
+			cells[j] = strings.TrimSpace(cells[j])
+		}
+		rows = append(rows, cells)
+	}
+	return rows, true
+}
+
+var backticked = regexp.MustCompile("`([A-Z_]+)`")
+
+func allCodes() []sipgate.Code {
+	return append(slices.Clone(sipgate.ResultCodes), sipgate.RejectionCodes...)
+}
+
+func TestErrorCodeTable(t *testing.T) {
+	found := 0
+	for _, page := range pages(t) {
+		rows, ok := tableAfter(read(t, page), "codes: all")
+		if !ok {
+			continue
+		}
+		found++
+		var got []sipgate.Code
+		for _, row := range rows {
+			m := backticked.FindStringSubmatch(row[0])
+			if m == nil {
+				t.Errorf("%s: a row of the code table names no code: %v", page, row)
+				continue
+			}
+			code := sipgate.Code(m[1])
+			got = append(got, code)
+			wantWhere := "rejection"
+			if slices.Contains(sipgate.ResultCodes, code) {
+				wantWhere = "result"
+			}
+			if !strings.HasPrefix(row[1], wantWhere) {
+				t.Errorf("%s: %s is a %s code, the table says %q", page, code, wantWhere, row[1])
+			}
+		}
+		if !slices.Equal(got, allCodes()) {
+			t.Errorf("%s: the code table lists %v, the Go list is %v", page, got, allCodes())
+		}
+	}
+	if found == 0 {
+		t.Error("no page has the code table (<!-- codes: all -->)")
+	}
+}
+
+func TestExitCodeTable(t *testing.T) {
+	rows, ok := tableAfter(read(t, "cli.md"), "codes: exit")
+	if !ok {
+		t.Fatal("cli.md has no exit code table (<!-- codes: exit -->)")
+	}
+	seen := map[sipgate.Code]bool{}
+	for _, row := range rows {
+		exit, err := strconv.Atoi(row[0])
+		if err != nil {
+			t.Errorf("exit code table: %q is no number", row[0])
+			continue
+		}
+		for _, m := range backticked.FindAllStringSubmatch(row[1], -1) {
+			code := sipgate.Code(m[1])
+			seen[code] = true
+			if !slices.Contains(allCodes(), code) {
+				t.Errorf("exit code table names %s, which is no code", code)
+			} else if cli.ExitCode(code) != exit {
+				t.Errorf("exit code table: %s exits %d, the command exits %d", code, exit, cli.ExitCode(code))
+			}
+		}
+	}
+	for _, code := range allCodes() {
+		if !seen[code] {
+			t.Errorf("exit code table misses %s (the command exits %d)", code, cli.ExitCode(code))
+		}
+	}
+}
+
+// unionMembers returns the string literals of `export type name = ...;`.
+func unionMembers(t *testing.T, src, name string) []sipgate.Code {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)export type ` + name + ` =(.*?);`).FindStringSubmatch(src)
+	if m == nil {
+		t.Fatalf("sipgate-account.d.ts has no type %s", name)
+	}
+	var codes []sipgate.Code
+	for _, lit := range regexp.MustCompile(`"([A-Z_]+)"`).FindAllStringSubmatch(m[1], -1) {
+		codes = append(codes, sipgate.Code(lit[1]))
+	}
+	return codes
+}
+
+func TestTypeScriptCodes(t *testing.T) {
+	src := read(t, "../web/sipgate-account.d.ts")
+	if got := unionMembers(t, src, "ResultErrorCode"); !slices.Equal(got, sipgate.ResultCodes) {
+		t.Errorf("ResultErrorCode is %v, the Go list is %v", got, sipgate.ResultCodes)
+	}
+	if got := unionMembers(t, src, "RejectionCode"); !slices.Equal(got, sipgate.RejectionCodes) {
+		t.Errorf("RejectionCode is %v, the Go list is %v", got, sipgate.RejectionCodes)
+	}
+}
+
+func TestVectorTable(t *testing.T) {
+	rows, ok := tableAfter(read(t, "javascript-api.md"), "vectors: basic")
+	if !ok {
+		t.Fatal("javascript-api.md has no vector table (<!-- vectors: basic -->)")
+	}
+	var got, want []string
+	for _, row := range rows {
+		got = append(got, strings.Join(row, " | "))
+	}
+	for _, v := range vectors.Load().Basic {
+		want = append(want, v.User+" | "+v.Pass+" | "+v.Header)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the vector table is\n%s\ninternal/vectors/vectors.json has\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// scenarioList is the fake API's scenarios as docs/development.md lists them.
+func scenarioList() string {
+	var b strings.Builder
+	b.WriteString("| name (`/scenario/NAME/v2`) | answer |\n| --- | --- |\n")
+	for _, sc := range mockapi.Scenarios() {
+		fmt.Fprintf(&b, "| `%s` | %s |\n", sc.Name, strings.ReplaceAll(sc.Description, "|", `\|`))
+	}
+	return b.String()
+}
+
+func TestScenarioList(t *testing.T) {
+	const begin, end = "<!-- generated: scenarios -->\n", "<!-- end: scenarios -->"
+	text := read(t, "development.md")
+	head, rest, ok1 := strings.Cut(text, begin)
+	old, tail, ok2 := strings.Cut(rest, end)
+	if !ok1 || !ok2 {
+		t.Fatal("development.md lacks the generated scenario list's markers")
+	}
+	if want := scenarioList(); old != want {
+		if *update {
+			if err := os.WriteFile("development.md", []byte(head+begin+want+end+tail), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		t.Errorf("development.md's scenario list differs from internal/mockapi's table; run `go test ./docs -run TestScenarioList -update`, or paste:\n%s", want)
+	}
+}
+
+// TestBuildConstraints: the browser build is spelled one way everywhere.
+func TestBuildConstraints(t *testing.T) {
+	line := regexp.MustCompile(`(?m)^//go:build (.*)$`)
+	filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
+		if err != nil || (d.IsDir() && (d.Name() == "build" || d.Name() == "node_modules" || strings.HasPrefix(d.Name(), "."))) {
+			if d != nil && d.IsDir() && path != ".." {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		for _, m := range line.FindAllStringSubmatch(read(t, path), -1) {
+			expr := m[1]
+			if strings.Contains(expr, "js") && expr != "js && wasm" && expr != "!(js && wasm)" {
+				t.Errorf("%s: //go:build %s; spell the browser build `js && wasm` or `!(js && wasm)`", path, expr)
+			}
+		}
+		return nil
+	})
+}
+
+var link = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+
+// TestLinks: every relative link in README.md and docs/ reaches a file,
+// and every #anchor a heading of its page.
+func TestLinks(t *testing.T) {
+	for _, page := range pages(t) {
+		text := read(t, page)
+		for _, m := range link.FindAllStringSubmatch(stripCode(text), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			file, anchor, _ := strings.Cut(target, "#")
+			path := page
+			if file != "" {
+				path = filepath.Join(filepath.Dir(page), file)
+				if _, err := os.Stat(path); err != nil {
+					t.Errorf("%s: link %s: no such file", page, target)
+					continue
+				}
+			}
+			if anchor != "" && strings.HasSuffix(path, ".md") && !slices.Contains(anchors(read(t, path)), anchor) {
+				t.Errorf("%s: link %s: %s has no heading with that anchor (it has %v)", page, target, path, anchors(read(t, path)))
+			}
+		}
+	}
+}
+
+// stripCode removes fenced code blocks, whose brackets are not links.
+func stripCode(text string) string {
+	var out []string
+	fenced := false
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			fenced = !fenced
+			continue
+		}
+		if !fenced {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// anchors are the ids GitHub gives a page's headings: lower case, without
+// punctuation but hyphens and underscores, spaces as hyphens, and -1, -2
+// for repeats.
+func anchors(text string) []string {
+	var ids []string
+	seen := map[string]int{}
+	for _, line := range strings.Split(stripCode(text), "\n") {
+		if !strings.HasPrefix(line, "#") {
+			continue
+		}
+		title := strings.TrimSpace(strings.TrimLeft(line, "#"))
+		var b strings.Builder
+		for _, r := range strings.ToLower(title) {
+			switch {
+			case r == ' ':
+				b.WriteRune('-')
+			case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+				b.WriteRune(r)
+			}
+		}
+		id := b.String()
+		if n := seen[id]; n > 0 {
+			ids = append(ids, id+"-"+strconv.Itoa(n))
+		} else {
+			ids = append(ids, id)
+		}
+		seen[id]++
+	}
+	return ids
+}
