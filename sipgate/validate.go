@@ -94,7 +94,7 @@ func BasicAuth(user, pass string) string {
 //
 // A path that starts with a single "/" (like /v2, where a same-origin proxy
 // answers) is resolved against origin, the page's; where there is no page
-// (origin ""), only an absolute URL will do. Other relative forms are
+// (origin "", a command in a terminal), only an absolute URL will do. Other relative forms are
 // refused. Then the rules for an absolute URL apply: https, or http to a
 // loopback host (a local fake API or proxy), since anything else would send
 // the credentials in clear text over a network. User info, a query or a
@@ -106,11 +106,11 @@ func ResolveBaseURL(raw, origin string) (*url.URL, error) {
 	}
 	if strings.HasPrefix(raw, "/") && !strings.HasPrefix(raw, "//") {
 		if origin == "" {
-			return nil, invalid(FieldBaseURL, "is a path, and there is no page to resolve it against: give an absolute URL such as "+DefaultBaseURL)
+			return nil, invalid(FieldBaseURL, "is a path, and there is no origin here to resolve it against: give an absolute URL such as "+DefaultBaseURL)
 		}
 		o, err := url.Parse(origin)
 		if err != nil || o.Scheme == "" || o.Host == "" || (o.Path != "" && o.Path != "/") || o.User != nil || o.RawQuery != "" {
-			return nil, invalid(FieldBaseURL, "is a path, and the page's origin "+strconv.Quote(origin)+" is not one to resolve it against")
+			return nil, invalid(FieldBaseURL, "is a path, and the origin "+strconv.Quote(origin)+" cannot take one: give an absolute URL")
 		}
 		raw = o.Scheme + "://" + o.Host + raw
 	}

@@ -104,8 +104,8 @@ func TestResolveBaseURL(t *testing.T) {
 		}
 	}
 	for _, c := range []struct{ in, origin, says string }{
-		{"/v2", "", "no page"},
-		{"/v2", "null", "is not one to resolve it against"},
+		{"/v2", "", "no origin here"},
+		{"/v2", "null", "cannot take one"},
 		{"/v2", "http://example.com", "must use https"},
 		{"/v2?x=1", "https://example.com", "query"},
 		{"//evil.example/v2", "https://example.com", "absolute URL"},

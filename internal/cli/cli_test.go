@@ -280,3 +280,78 @@ func wantPrintable(t *testing.T, s string, lines bool) {
 		}
 	}
 }
+
+// TestSpeaksInItsOwnTerms: a terminal has no timeoutMs, no page and no
+// CORS; each message says what happened and what to try with the
+// command's flags and variables.
+func TestSpeaksInItsOwnTerms(t *testing.T) {
+	srv, _ := fakeAPI(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	// A server that takes the connection and closes it without a word.
+	hangup, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hangup.Close()
+	go func() {
+		for {
+			c, err := hangup.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	login := []string{"SIPGATE_USERNAME", "u", "SIPGATE_PASSWORD", "p"}
+	cases := []struct {
+		name string
+		args []string
+		vars []string
+		says []string
+	}{
+		{"timeout", []string{"-timeout", "100ms", "-base-url", srv.URL + "/scenario/hang/v2"}, login,
+			[]string{"no complete answer from the API within 100ms", "allow more time with -timeout", "(TIMEOUT)"}},
+		{"refused", []string{"-base-url", closed + "/v2"}, login,
+			[]string{"the connection to " + strings.TrimPrefix(closed, "http://") + " was refused", "Check -base-url", "(NETWORK)"}},
+		{"unknown host", []string{"-base-url", "https://no-such-host.invalid/v2"}, login,
+			[]string{"could not be resolved", "host name in -base-url", "(NETWORK)"}},
+		{"closed without an answer", []string{"-base-url", "http://" + hangup.Addr().String() + "/v2"}, login,
+			[]string{"the request did not reach the API", "EOF", "Check this machine's network and -base-url", "(NETWORK)"}},
+		{"redirect", []string{"-base-url", srv.URL + "/scenario/redirect/v2"}, login,
+			[]string{"redirect, which is never followed", "Check -base-url", "(NETWORK)"}},
+		{"a path", []string{"-base-url", "/v2"}, login,
+			[]string{"-base-url is a path", "give an absolute URL", "(INVALID_ARGUMENT)"}},
+		{"http elsewhere", []string{"-base-url", "http://api.sipgate.com/v2"}, login,
+			[]string{"-base-url must use https", "(INVALID_ARGUMENT)"}},
+		{"colon in the user", []string{"-base-url", srv.URL + "/v2"}, []string{"SIPGATE_USERNAME", "a:b", "SIPGATE_PASSWORD", "p"},
+			[]string{`the user (-u or SIPGATE_USERNAME) must not contain ":"`}},
+		{"404", []string{"-base-url", srv.URL + "/scenario/not-found/v2"}, login,
+			[]string{"wrong REST API endpoint, or the account was not found", "Check -base-url", "(NOT_FOUND)"}},
+		{"403 with a token", []string{"-token", "-base-url", srv.URL + "/scenario/forbidden-text/v2"}, []string{"SIPGATE_TOKEN", "t"},
+			[]string{"account:read", "(FORBIDDEN)"}},
+		{"401 with a token", []string{"-token", "-base-url", srv.URL + "/v2"}, []string{"SIPGATE_TOKEN", "t"},
+			[]string{"lacks the scope account:read", "SIPGATE_TOKEN", "(UNAUTHORIZED)"}},
+		{"401 with an umlaut", []string{"-base-url", srv.URL + "/v2"}, []string{"SIPGATE_USERNAME", "u", "SIPGATE_PASSWORD", "pässword"},
+			[]string{"sent as UTF-8", "SIPGATE_PASSWORD", "(UNAUTHORIZED)"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := runWith(t, c.args, "", nil, c.vars...)
+			for _, s := range c.says {
+				if !strings.Contains(out.stderr, s) {
+					t.Errorf("stderr %q does not say %q", out.stderr, s)
+				}
+			}
+			for _, word := range []string{"timeoutMs", "baseURL", "CORS", "page", "AbortSignal"} {
+				if strings.Contains(out.stderr, word) {
+					t.Errorf("stderr speaks of %s: %q", word, out.stderr)
+				}
+			}
+		})
+	}
+}
