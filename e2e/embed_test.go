@@ -15,11 +15,12 @@ import (
 // the module's origin (pageURL) and uses the module and the element.
 
 // evaluate runs JavaScript source in the tab, awaits it, and decodes its
-// value into T. LOADER in src is the loader's URL and ORIGIN the module's
+// value into T. LOADER in src is the loader's URL, ELEMENT the element's, and ORIGIN the module's
 // origin.
 func evaluate[T any](t *testing.T, tab context.Context, src string) T {
 	t.Helper()
 	src = strings.ReplaceAll(src, "LOADER", js(pageURL+"sipgate-account.js"))
+	src = strings.ReplaceAll(src, "ELEMENT", js(pageURL+"sipgate-account-element.js"))
 	src = strings.ReplaceAll(src, "ORIGIN", strings.TrimSuffix(pageURL, "/"))
 	v, err := chromedp.Run(tab, chromedp.Evaluate[T](src, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -88,7 +89,7 @@ func TestEmbedLoadsOneInstance(t *testing.T) {
 // elementSetup imports the loader and puts two elements on the page, one
 // per mode, with styles from outside. It resolves once both are ready.
 const elementSetup = `(async () => {
-	await import(LOADER);
+	await import(ELEMENT);
 	const style = document.createElement("style");
 	style.textContent = "sipgate-account { --sipgate-account-accent: rgb(1, 2, 3); } " +
 		"#second::part(button) { border-radius: 7px; }";
@@ -231,6 +232,7 @@ func TestEmbedLoadErrors(t *testing.T) {
 		{"server unreachable", "/blank.html", `{wasmURL: "` + closedOrigin + `/sipgate-account.wasm"}`, []string{"could not be fetched", "network error"}},
 		{"no CORS headers", "/blank.html", `{wasmURL: "ORIGIN/scenario/no-cors/v2/account"}`, []string{"could not be fetched", "Access-Control-Allow-Origin"}},
 		{"a CSP that forbids WebAssembly", "/no-wasm.html", `{}`, []string{"could not be compiled", "'wasm-unsafe-eval'"}},
+		{"a CSP that forbids the fetch", "/no-connect.html", `{}`, []string{"could not be fetched", "Content-Security-Policy blocks it (connect-src)", "connect-src"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -255,6 +257,24 @@ func TestEmbedLoadErrors(t *testing.T) {
 		})
 	}
 
+	// The loader without its files beside it (a bundle that did not emit
+	// them): the error says where it looked and names wasmURL.
+	for _, dir := range []string{"/lib/", "/spa/"} {
+		tab, _ := openEmbedder(t, "/blank.html")
+		got := evaluate[map[string]any](t, tab, `(async () => {
+			const m = await import(`+js(embedderURL+dir+"sipgate-account.js")+`);
+			return m.load().then(() => ({resolved: true}), (e) => ({name: e.name, message: e.message}));
+		})()`)
+		msg, _ := got["message"].(string)
+		if got["name"] != "SipgateLoadError" || !strings.Contains(msg, "looked beside sipgate-account.js ("+embedderURL+dir) || !strings.Contains(msg, "wasmURL, wasmExecURL") {
+			t.Errorf("loader at %s without its files: %v", dir, got)
+		}
+		// Where a page answers for the missing wasm_exec.js, it "loads" but defines nothing.
+		if dir == "/spa/" && !strings.Contains(msg, "a server that answers a missing file with a page") {
+			t.Errorf("loader at %s: %q does not say a page may have come back", dir, msg)
+		}
+	}
+
 	// After a failed load the page can try again, and the element reports
 	// a failed load as sipgate-error.
 	tab, _ := openEmbedder(t, "/blank.html")
@@ -269,7 +289,7 @@ func TestEmbedLoadErrors(t *testing.T) {
 	}
 	tab, _ = openEmbedder(t, "/no-wasm.html")
 	got = evaluate[string](t, tab, `(async () => {
-		await import(LOADER);
+		await import(ELEMENT);
 		const el = document.createElement("sipgate-account");
 		const failed = new Promise((resolve) => el.addEventListener("sipgate-error", (e) => resolve(e.detail.name + ": " + e.detail.message)));
 		document.body.append(el);
@@ -306,4 +326,57 @@ func TestEmbedExamplePage(t *testing.T) {
 		t.Errorf("event log:\n%s", events)
 	}
 	wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
+}
+
+// TestEmbedOptionsNeverIgnored: one Go instance per page, so a load() that
+// names other files than the running module's is refused, never served
+// from the other files silently; the element takes its files' URLs from
+// attributes before it starts the module.
+func TestEmbedOptionsNeverIgnored(t *testing.T) {
+	tab, _ := openEmbedder(t, "/blank.html")
+	got := evaluate[map[string]any](t, tab, `(async () => {
+		const m = await import(LOADER);
+		const first = await m.load({wasmURL: "ORIGIN/sipgate-account.wasm"});
+		const same = await m.load({wasmURL: "sipgate-account.wasm"});  // relative to the loader: the same file
+		const none = await m.load();
+		const other = await m.load({wasmURL: "ORIGIN/other.wasm"}).then(() => null, (e) => ({name: e.name, message: e.message, url: e.url}));
+		return {same: first.fetchAccount === same.fetchAccount && first.fetchAccount === none.fetchAccount, other};
+	})()`)
+	other, _ := got["other"].(map[string]any)
+	if got["same"] != true || other == nil || other["name"] != "SipgateLoadError" ||
+		!strings.Contains(other["message"].(string), "already runs on this page from "+pageURL+"sipgate-account.wasm") ||
+		!strings.Contains(other["message"].(string), "wasmURL") {
+		t.Errorf("load() with other files after the module started: %v", got)
+	}
+
+	// The element, given other files than the running module's, says so.
+	tab, _ = openEmbedder(t, "/blank.html")
+	msg := evaluate[string](t, tab, `(async () => {
+		const m = await import(LOADER);
+		await import(ELEMENT);
+		await m.load();
+		const el = document.createElement("sipgate-account");
+		el.setAttribute("wasm-url", "ORIGIN/elsewhere/sipgate-account.wasm");
+		const failed = new Promise((resolve) => el.addEventListener("sipgate-error", (e) => resolve(e.detail.name + ": " + e.detail.message)));
+		document.body.append(el);
+		return failed;
+	})()`)
+	if !strings.HasPrefix(msg, "SipgateLoadError: the module already runs") {
+		t.Errorf("element with another wasm-url: %q", msg)
+	}
+
+	// Given its files first, the element starts the module from them.
+	tab, _ = openEmbedder(t, "/blank.html")
+	wasm := evaluate[string](t, tab, `(async () => {
+		await import(ELEMENT);
+		const el = document.createElement("sipgate-account");
+		el.setAttribute("wasm-url", "ORIGIN/sipgate-account.wasm?from=attribute");
+		el.setAttribute("wasm-exec-url", "ORIGIN/wasm_exec.js?from=attribute");
+		document.body.append(el);
+		while (el.shadowRoot.querySelector("button").disabled) await new Promise((r) => setTimeout(r, 10));
+		return performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.includes("from=attribute")).join(" ");
+	})()`)
+	if !strings.Contains(wasm, "sipgate-account.wasm?from=attribute") || !strings.Contains(wasm, "wasm_exec.js?from=attribute") {
+		t.Errorf("the element's wasm-url and wasm-exec-url were not used: %q", wasm)
+	}
 }

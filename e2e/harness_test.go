@@ -133,8 +133,11 @@ func countRequests(next http.Handler) http.Handler {
 // embedderPages serves the pages of another site that embeds the module
 // from pageURL's origin: /blank.html, an empty page with no policy,
 // /no-wasm.html, whose Content-Security-Policy allows that origin's scripts
-// but not WebAssembly, and /frame.html?src=URL, which frames URL (as a
-// clickjacking page would) and marks the frame data-loaded once it loaded.
+// but not WebAssembly, /no-connect.html, whose policy allows the files'
+// scripts and WebAssembly but no fetch of them, /frame.html?src=URL, which
+// frames URL (as a clickjacking page would) and marks the frame data-loaded
+// once it loaded, and a copy of the loader with no files beside it under
+// /lib/ (404 for the rest) and /spa/ (its page for any other path).
 func embedderPages() http.Handler {
 	page := []byte("<!doctype html><html lang=en><head><meta charset=utf-8><title>another site</title></head><body></body></html>")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -148,11 +151,29 @@ func embedderPages() http.Handler {
 			return
 		case "/no-wasm.html":
 			w.Header().Set("Content-Security-Policy", "script-src 'self' "+strings.TrimSuffix(pageURL, "/"))
+		case "/no-connect.html":
+			// Scripts and WebAssembly from the files' origin, but no fetch there.
+			w.Header().Set("Content-Security-Policy", "script-src 'self' 'wasm-unsafe-eval' "+strings.TrimSuffix(pageURL, "/")+"; connect-src 'self'")
+		case "/lib/sipgate-account.js", "/spa/sipgate-account.js":
+			// A copy of the loader without its files beside it, as a bundle
+			// that did not emit them would be.
+			w.Header().Set("Content-Type", "text/javascript")
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			http.ServeFile(w, r, filepath.Join(webDir, "sipgate-account.js"))
+			return
+		case "/lib/account-view.js", "/spa/account-view.js":
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			http.ServeFile(w, r, filepath.Join(webDir, "account-view.js"))
+			return
 		default:
+			if strings.HasPrefix(r.URL.Path, "/spa/") {
+				break // a single-page app's server answers every path with its page
+			}
 			http.NotFound(w, r)
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Access-Control-Allow-Origin", "*")
 		w.Write(page)
 	})
 }

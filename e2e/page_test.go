@@ -265,3 +265,19 @@ func TestPageLoadsCompressedModule(t *testing.T) {
 		t.Errorf("start-up marks missing or out of order: %s %v", order, err)
 	}
 }
+
+// TestPageNamesTheCSP: a base URL that the page's own Content-Security-Policy
+// does not allow fails with NETWORK, and the message names the policy's
+// connect-src among the causes (the browser does not say which it was).
+func TestPageNamesTheCSP(t *testing.T) {
+	tab, _ := openPage(t)
+	text := submit(t, tab, mockapi.DemoUser, mockapi.DemoPassword, "https://api.example.invalid/v2")
+	for _, want := range []string{"NETWORK", "Content-Security-Policy", "connect-src", "CORS"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("result %q does not name %q", text, want)
+		}
+	}
+	if v, _ := runJS(tab, `__cspViolations.join(" ")`); !strings.Contains(v, "connect-src https://api.example.invalid") {
+		t.Errorf("the browser reported no connect-src violation: %q", v)
+	}
+}

@@ -1,6 +1,7 @@
 // The live embedding example (embed.html): the element, its events, and the
 // server's config.json for the API base URL, as on the main page.
 import { load } from "./sipgate-account.js";
+import "./sipgate-account-element.js";
 import { configBaseURL, demoLogin, readConfig } from "./config.js";
 
 const log = document.getElementById("events");

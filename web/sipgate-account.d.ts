@@ -1,6 +1,6 @@
-// Types for sipgate-account.js (the loader and the <sipgate-account>
-// element) and for the globals the module installs. The contract they
-// describe is docs/javascript-api.md.
+// Types for sipgate-account.js (the loader) and for the globals the module
+// installs; the element's are in sipgate-account-element.d.ts. The contract
+// they describe is docs/javascript-api.md.
 
 /** Options of every call. Each may be left out (or undefined) for its default. */
 export interface FetchOptions {
@@ -112,9 +112,9 @@ export interface SipgateAccount {
 
 /** Where the module's files are; relative URLs are taken relative to sipgate-account.js. */
 export interface LoadOptions {
-  /** Default: sipgate-account.wasm beside sipgate-account.js. */
+  /** Default: sipgate-account.wasm beside sipgate-account.js (a bundler rewrites it to the emitted asset). */
   wasmURL?: string | URL;
-  /** Default: wasm_exec.js beside sipgate-account.js. */
+  /** Default: wasm_exec.js beside sipgate-account.js (a bundler rewrites it to the emitted asset). */
   wasmExecURL?: string | URL;
 }
 
@@ -126,34 +126,16 @@ export declare class SipgateLoadError extends Error {
   constructor(message: string, url: string | URL, options?: ErrorOptions);
 }
 
-/** Loads the module once per page, however often it is called; only the first successful call's options count. */
-export declare function load(options?: LoadOptions): Promise<SipgateAccount>;
-
-/** <sipgate-account base-url="…" mode="password|token">: a lookup form in Shadow DOM. */
-export declare class SipgateAccountElement extends HTMLElement {
-  /** The base-url attribute as written: an absolute URL or a path such as "/v2"; "" for the default API. */
-  baseURL: string;
-  /** "password": Basic (login or personal access token); "token": OAuth access token. */
-  mode: "password" | "token";
-}
-
-/** The element's events; both bubble and leave the shadow root. */
-export interface SipgateAccountEventMap {
-  /** A response arrived; detail is the Result (any status). */
-  "sipgate-account": CustomEvent<Result>;
-  /** No response to show, or the module could not load. */
-  "sipgate-error": CustomEvent<SipgateError | SipgateLoadError>;
-}
+/**
+ * Loads the module once per page, however often it is called. A call that
+ * names other files than the ones the running module started from rejects
+ * with a SipgateLoadError: options are never dropped silently.
+ */
+export declare function load(options?: LoadOptions | null): Promise<SipgateAccount>;
 
 declare global {
   /** Installed by the module once it runs. */
   var fetchAccount: FetchAccount;
   /** Installed by the module once it runs. */
   var fetchAccountWithToken: FetchAccountWithToken;
-
-  interface HTMLElementTagNameMap {
-    "sipgate-account": SipgateAccountElement;
-  }
-  interface HTMLElementEventMap extends SipgateAccountEventMap {}
-  interface DocumentEventMap extends SipgateAccountEventMap {}
 }

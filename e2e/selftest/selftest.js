@@ -2,6 +2,7 @@
 // Chromium, Firefox and WebKit load this page, and it posts one report.
 // Query: ?engine=NAME&closed=ORIGIN (a loopback origin where nothing listens).
 import { load } from "/sipgate-account.js";
+import "/sipgate-account-element.js";
 
 const params = new URLSearchParams(location.search);
 const engine = params.get("engine") || "unknown";

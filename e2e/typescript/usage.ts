@@ -5,6 +5,7 @@ import {
   load, SipgateLoadError,
   type Account, type ErrorCode, type HistoryLifeTime, type MainProductType, type Result, type SipgateError,
 } from "../../web/sipgate-account.js";
+import "../../web/sipgate-account-element.js";
 
 async function lookUp(user: string, pass: string, token: string): Promise<string> {
   let sg;

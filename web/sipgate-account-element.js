@@ -1,0 +1,190 @@
+// sipgate-account-element.js: <sipgate-account base-url="…" mode="password|token">.
+// Importing this file defines the element (its only side effect); it loads
+// the module through the loader, sipgate-account.js.
+//
+//   <script type="module" src="https://your.host/sipgate-account-element.js"></script>
+//   <sipgate-account base-url="https://api.sipgate.com/v2"></sipgate-account>
+//
+// A form in Shadow DOM that looks up the account with the module. Events,
+// both bubbling out of the shadow root:
+//   sipgate-account  detail: the Result (any HTTP status)
+//   sipgate-error    detail: the SipgateError or SipgateLoadError
+// Styling from outside: the custom properties below, and ::part(form),
+// ::part(label), ::part(input), ::part(button), ::part(result), ::part(mode).
+// wasm-url and wasm-exec-url say where the module's files are, for a page
+// whose files are not beside this one; they count when the element starts
+// the module (on connecting), as load()'s options do.
+
+import { load } from "./sipgate-account.js";
+import { el, errorView, resultView } from "./account-view.js";
+
+const STYLE = `
+:host {
+  display: block;
+  font: var(--sipgate-account-font, inherit);
+  color: var(--sipgate-account-color, inherit);
+  max-width: var(--sipgate-account-max-width, 28rem);
+}
+:host([hidden]) { display: none; }
+form { display: grid; gap: var(--sipgate-account-gap, 0.5rem); }
+fieldset { border: 0; padding: 0; margin: 0; display: flex; gap: 1rem; flex-wrap: wrap; }
+legend { padding: 0; margin-bottom: 0.25rem; }
+label { display: grid; gap: 0.2rem; }
+fieldset label { display: inline-flex; align-items: center; gap: 0.35rem; }
+input[type="text"], input[type="password"] {
+  font: inherit; padding: 0.45rem 0.55rem;
+  border: 1px solid var(--sipgate-account-border, #8a8f98);
+  border-radius: var(--sipgate-account-radius, 0.35rem);
+}
+button {
+  font: inherit; justify-self: start; cursor: pointer;
+  padding: 0.5rem 1rem; border: 0;
+  border-radius: var(--sipgate-account-radius, 0.35rem);
+  background: var(--sipgate-account-accent, #0b5cad);
+  color: var(--sipgate-account-accent-text, #fff);
+}
+button:disabled { opacity: 0.6; cursor: default; }
+:focus-visible { outline: 3px solid var(--sipgate-account-focus, #f0a500); outline-offset: 2px; }
+[hidden] { display: none !important; }
+.result:empty { display: none; }
+.result { margin-top: var(--sipgate-account-gap, 0.5rem); }
+.error { color: var(--sipgate-account-error, #b00020); }
+.account { display: flex; gap: 1rem; align-items: flex-start; }
+.logo { max-width: 64px; max-height: 64px; }
+.code { opacity: 0.75; }
+dl { display: grid; grid-template-columns: auto 1fr; gap: 0.2rem 0.8rem; margin: 0; }
+dt { font-weight: 600; }
+dd { margin: 0; }
+`;
+
+let sheet; // one constructed stylesheet for every element: no inline style, so no CSP 'unsafe-inline'
+let serial = 0; // unique ids for labels across elements
+
+export class SipgateAccountElement extends HTMLElement {
+  static observedAttributes = ["mode"];
+
+  #form;
+  #result;
+  #button;
+  #busy = false;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: "open" });
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLE);
+    }
+    root.adoptedStyleSheets = [sheet];
+    const id = `sga${++serial}`;
+    root.innerHTML = `
+      <form part="form" novalidate>
+        <fieldset part="mode">
+          <legend>Sign in with</legend>
+          <label><input type="radio" name="mode" value="password" checked> Login or personal access token</label>
+          <label><input type="radio" name="mode" value="token"> OAuth access token</label>
+        </fieldset>
+        <label part="label" data-for="password" for="${id}-user">E-mail or token ID
+          <input part="input" id="${id}-user" name="user" type="text" autocomplete="username" autocapitalize="off" spellcheck="false"></label>
+        <label part="label" data-for="password" for="${id}-pass">Password or token
+          <input part="input" id="${id}-pass" name="pass" type="password" autocomplete="current-password"></label>
+        <label part="label" data-for="token" for="${id}-token" hidden>Access token
+          <input part="input" id="${id}-token" name="token" type="password" autocomplete="off" spellcheck="false"></label>
+        <button part="button" type="submit" disabled>Look up account</button>
+      </form>
+      <div part="result" class="result" role="status" aria-live="polite"></div>`;
+    this.#form = root.querySelector("form");
+    this.#result = root.querySelector(".result");
+    this.#button = root.querySelector("button");
+    this.#form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.#submit();
+    });
+    this.#form.addEventListener("change", (event) => {
+      if (event.target.name === "mode") this.mode = event.target.value;
+    });
+  }
+
+  /**
+   * The API base URL (attribute base-url) as written: an absolute URL, or a
+   * path such as /v2 on the page's origin; fetchAccount applies the
+   * contract's rule to it. "" for the default API.
+   */
+  get baseURL() {
+    return this.getAttribute("base-url") ?? "";
+  }
+  set baseURL(v) {
+    this.setAttribute("base-url", v);
+  }
+
+  /** "password" (Basic: login or personal access token) or "token" (OAuth access token, Bearer). */
+  get mode() {
+    return this.getAttribute("mode") === "token" ? "token" : "password";
+  }
+  set mode(v) {
+    this.setAttribute("mode", v === "token" ? "token" : "password");
+  }
+
+  /** load()'s options from the wasm-url and wasm-exec-url attributes, resolved against the page. */
+  #files() {
+    const options = {};
+    for (const [attr, key] of [["wasm-url", "wasmURL"], ["wasm-exec-url", "wasmExecURL"]]) {
+      const v = this.getAttribute(attr);
+      if (v) options[key] = new URL(v, document.baseURI);
+    }
+    return options;
+  }
+
+  connectedCallback() {
+    this.#showMode();
+    load(this.#files()).then(
+      () => { this.#button.disabled = this.#busy; },
+      (err) => this.#fail(err),
+    );
+  }
+
+  attributeChangedCallback() {
+    this.#showMode();
+  }
+
+  #showMode() {
+    const mode = this.mode;
+    for (const label of this.#form.querySelectorAll("label[data-for]")) {
+      label.hidden = label.dataset.for !== mode;
+    }
+    for (const radio of this.#form.elements.mode) radio.checked = radio.value === mode;
+  }
+
+  async #submit() {
+    if (this.#busy) return;
+    const f = this.#form.elements;
+    const options = this.baseURL ? { baseURL: this.baseURL } : undefined;
+    this.#busy = true;
+    this.#button.disabled = true;
+    this.#result.setAttribute("aria-busy", "true");
+    this.#result.replaceChildren(el("p", "", "Looking up the account…"));
+    try {
+      const sg = await load(this.#files());
+      const result = this.mode === "token"
+        ? await sg.fetchAccountWithToken(f.token.value, options)
+        : await sg.fetchAccount(f.user.value, f.pass.value, options);
+      this.#result.replaceChildren(...resultView(result));
+      this.dispatchEvent(new CustomEvent("sipgate-account", { detail: result, bubbles: true, composed: true }));
+    } catch (err) {
+      this.#fail(err);
+    } finally {
+      this.#busy = false;
+      this.#button.disabled = false;
+      this.#result.removeAttribute("aria-busy");
+    }
+  }
+
+  #fail(err) {
+    this.#result.replaceChildren(...errorView(err));
+    this.dispatchEvent(new CustomEvent("sipgate-error", { detail: err, bubbles: true, composed: true }));
+  }
+}
+
+if (typeof customElements !== "undefined" && !customElements.get("sipgate-account")) {
+  customElements.define("sipgate-account", SipgateAccountElement);
+}
