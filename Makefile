@@ -7,6 +7,7 @@
 #                in headless Chromium, Firefox and WebKit
 #   make bench   measure size, start-up, per-call overhead and memory in Chromium
 #   make fuzz    run each fuzz target for FUZZTIME (default 30s)
+#   make package the npm package: build/npm/sipgate-account-<version>.tgz
 #   make screenshot  redraw docs/screenshot.png
 #   make clean   remove build outputs
 
@@ -33,7 +34,7 @@ need = command -v $(1) >/dev/null 2>&1 || { \
     echo "$(1) is not installed: run 'sudo apt-get install $(2)' (Debian) and try again" >&2; exit 1; \
   fi; }
 
-.PHONY: build brotli-tool demo serve test vet unit types edge workerd browser chromium engines bench fuzz screenshot clean
+.PHONY: build brotli-tool demo serve test vet unit types edge workerd browser chromium engines servers bench fuzz screenshot package bundlers clean
 
 # Go's build cache makes a rebuild with no change cheap, so build always runs
 # the compiler rather than second-guessing which files it depends on.
@@ -71,7 +72,7 @@ demo: build
 serve: build
 	$(GO) run ./cmd/serve -addr $(ADDR)
 
-test: build chromium engines vet unit types edge workerd browser
+test: build chromium engines servers vet unit types edge workerd bundlers browser
 
 vet:
 	$(GO) vet ./...
@@ -124,6 +125,17 @@ engines:
 	@$(call need,xvfb-run,xvfb)
 	@firefox-esr --version 2>/dev/null; dpkg-query -W -f='WebKitGTK $${Version}\n' libwebkit2gtk-4.1-0 2>/dev/null || true
 
+# The servers the recipes in deploy/ are tested in: Debian's nginx with its
+# brotli module, and Caddy.
+servers:
+	@$(call need,nginx,nginx)
+	@test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so || { \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing libnginx-mod-http-brotli-static (Debian package)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libnginx-mod-http-brotli-static >/dev/null; \
+	  else echo "run 'sudo apt-get install libnginx-mod-http-brotli-static' (Debian) and try again" >&2; exit 1; fi; }
+	@$(call need,caddy,caddy)
+	@nginx -v 2>&1; caddy version
+
 # A benchmark, not a test: it prints figures and writes bench/out/bench.json.
 bench: build chromium engines edge workerd
 	@# The floor it is compared with: the smallest Go net/http client, same flags.
@@ -140,6 +152,26 @@ fuzz:
 clean:
 	rm -f web/*.wasm web/*.wasm.gz web/*.wasm.br web/*.new web/*.tmp
 	rm -rf bin build edge/build
+
+# The npm package of the browser side (web/package.json names its files
+# and its version), packed as npm publishes it.
+PKG_VERSION := $(shell sed -n 's/^  "version": "\(.*\)",$$/\1/p' web/package.json)
+PACKAGE     := build/npm/sipgate-account-$(PKG_VERSION).tgz
+package: build
+	@$(call need,npm,npm)
+	@mkdir -p build/npm
+	cd web && npm pack --silent --pack-destination ../build/npm >/dev/null
+	@ls -l $(PACKAGE) | awk '{printf "%s: %d bytes\n", $$NF, $$5}'
+
+# The bundler test app (e2e/bundlers): its package.json pins Vite, webpack
+# and TypeScript from the npm registry and takes the package from `make
+# package`; installed into build/bundlers (not committed). The package is
+# taken afresh each time, since it holds this build's module.
+bundlers: package
+	@mkdir -p build/bundlers
+	@cp e2e/bundlers/package.json build/bundlers/package.json
+	@rm -rf build/bundlers/node_modules/sipgate-account build/bundlers/package-lock.json
+	npm install --prefix build/bundlers --no-audit --no-fund --loglevel=error
 
 # Redraws docs/screenshot.png, the README's picture of the page answering.
 screenshot: build chromium

@@ -304,3 +304,45 @@ func anchors(text string) []string {
 	}
 	return ids
 }
+
+var tarball = regexp.MustCompile(`sipgate-account-(\d+\.\d+\.\d+[^ )"/]*)\.tgz`)
+
+// TestPackageVersion: web/package.json is the package's version; the docs,
+// the bundler test app and `make package` (which reads it) agree.
+func TestPackageVersion(t *testing.T) {
+	m := regexp.MustCompile(`"version": "([^"]+)"`).FindStringSubmatch(read(t, "../web/package.json"))
+	if m == nil {
+		t.Fatal("web/package.json has no version")
+	}
+	version := m[1]
+	mentioned := 0
+	for _, file := range append(pages(t), "../e2e/bundlers/package.json") {
+		for _, v := range tarball.FindAllStringSubmatch(read(t, file), -1) {
+			mentioned++
+			if v[1] != version {
+				t.Errorf("%s names sipgate-account-%s.tgz; web/package.json says %s", file, v[1], version)
+			}
+		}
+	}
+	if mentioned < 2 {
+		t.Errorf("the docs and the bundler app name the tarball %d times; want the docs and e2e/bundlers/package.json", mentioned)
+	}
+}
+
+// TestIncludedFiles: a file shown in the docs after "<!-- file: PATH -->"
+// is the file in the repository, byte for byte.
+func TestIncludedFiles(t *testing.T) {
+	marker := regexp.MustCompile("(?s)<!-- file: (\\S+) -->\n```[a-z]*\n(.*?)```")
+	found := 0
+	for _, page := range pages(t) {
+		for _, m := range marker.FindAllStringSubmatch(read(t, page), -1) {
+			found++
+			if want := read(t, filepath.Join("..", m[1])); m[2] != want {
+				t.Errorf("%s shows %s, which differs from the file; paste the file again", page, m[1])
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("no page includes a file (<!-- file: PATH -->)")
+	}
+}

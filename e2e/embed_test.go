@@ -266,7 +266,7 @@ func TestEmbedLoadErrors(t *testing.T) {
 			return m.load().then(() => ({resolved: true}), (e) => ({name: e.name, message: e.message}));
 		})()`)
 		msg, _ := got["message"].(string)
-		if got["name"] != "SipgateLoadError" || !strings.Contains(msg, "looked beside sipgate-account.js ("+embedderURL+dir) || !strings.Contains(msg, "wasmURL, wasmExecURL") {
+		if got["name"] != "SipgateLoadError" || !strings.Contains(msg, embedderURL+dir) || !strings.Contains(msg, "looked for it beside sipgate-account.js") || !strings.Contains(msg, "wasmURL, wasmExecURL") {
 			t.Errorf("loader at %s without its files: %v", dir, got)
 		}
 		// Where a page answers for the missing wasm_exec.js, it "loads" but defines nothing.

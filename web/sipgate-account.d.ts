@@ -110,7 +110,7 @@ export interface SipgateAccount {
   fetchAccountWithToken: FetchAccountWithToken;
 }
 
-/** Where the module's files are; relative URLs are taken relative to sipgate-account.js. */
+/** Where the module's files are; relative URLs are taken relative to where they are by default, beside sipgate-account.js. */
 export interface LoadOptions {
   /** Default: sipgate-account.wasm beside sipgate-account.js (a bundler rewrites it to the emitted asset). */
   wasmURL?: string | URL;

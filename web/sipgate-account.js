@@ -35,7 +35,8 @@ export class SipgateLoadError extends Error {
 /**
  * Loads the module once per page.
  * @param {{wasmURL?: string|URL, wasmExecURL?: string|URL}} [options]
- *   Where the files are; relative URLs are taken relative to this file.
+ *   Where the files are; relative URLs are taken relative to where the
+ *   files are by default, beside this file.
  *   A later call with other files than the running module's is refused.
  * @returns {Promise<{fetchAccount: Function, fetchAccountWithToken: Function}>}
  */
@@ -78,9 +79,13 @@ function resolveFiles(options) {
   }
   const { wasmURL, wasmExecURL } = options ?? {};
   const givenWasm = wasmURL !== undefined, givenExec = wasmExecURL !== undefined;
+  // A relative URL is taken relative to where the file is by default
+  // (beside this file, or where the bundler put it): written with
+  // import.meta.url itself, a bundler would take it for a file to emit.
+  const wasm = defaultWasmURL(), wasmExec = defaultWasmExecURL();
   return {
-    wasm: givenWasm ? new URL(wasmURL, import.meta.url) : defaultWasmURL(),
-    wasmExec: givenExec ? new URL(wasmExecURL, import.meta.url) : defaultWasmExecURL(),
+    wasm: givenWasm ? new URL(wasmURL, wasm) : wasm,
+    wasmExec: givenExec ? new URL(wasmExecURL, wasmExec) : wasmExec,
     givenWasm, givenExec, given: givenWasm || givenExec,
   };
 }
@@ -164,8 +169,9 @@ async function start({ wasm, wasmExec, givenWasm, givenExec }) {
 function whereItLooked(given, option) {
   return given
     ? ` Check the URL given as ${option}.`
-    : ` load() looked beside sipgate-account.js (${import.meta.url}); if your bundler or server puts the files elsewhere, ` +
-      `pass their URLs as load({ wasmURL, wasmExecURL }).`;
+    : " load() looked for it beside sipgate-account.js (where a bundler that understands " +
+      "new URL(\"./…\", import.meta.url) puts it too); if your bundler or server puts the files elsewhere, " +
+      "pass their URLs as load({ wasmURL, wasmExecURL }).";
 }
 
 // watchPolicy collects this page's Content-Security-Policy violations while

@@ -1,0 +1,59 @@
+// @ts-check
+// An app's use of the package, bundled by Vite and by webpack and
+// type-checked by tsc (checkJs). ?api= names the API base URL to call.
+import { load, SipgateLoadError } from "sipgate-account";
+import "sipgate-account/element";
+
+const api = new URLSearchParams(location.search).get("api") ?? undefined;
+const DEMO = { user: "demo@example.com", pass: "demo-password" };
+
+/** @param {string} id @param {string} text */
+function show(id, text) {
+  const node = document.getElementById(id);
+  if (node) node.textContent = text;
+}
+
+async function withLoad() {
+  try {
+    const { fetchAccount } = await load();
+    const r = await fetchAccount(DEMO.user, DEMO.pass, { baseURL: api });
+    show("load-result", r.ok ? `company: ${r.account.company}` : `error: ${r.error.code}`);
+  } catch (err) {
+    show("load-result", err instanceof SipgateLoadError ? `load failed: ${err.url}: ${err.message}` : `failed: ${err}`);
+  }
+}
+
+async function withElement() {
+  const el = document.createElement("sipgate-account");
+  if (api) el.baseURL = api;
+  const answered = new Promise((resolve) => {
+    el.addEventListener("sipgate-account", (e) => resolve(e.detail.ok ? `company: ${e.detail.account.company}` : `error: ${e.detail.error.code}`));
+    el.addEventListener("sipgate-error", (e) => resolve(`failed: ${e.detail.name}: ${e.detail.message}`));
+  });
+  document.body.append(el);
+  const root = el.shadowRoot;
+  const button = root?.querySelector("button");
+  const user = root?.querySelector("input[name=user]");
+  const pass = root?.querySelector("input[name=pass]");
+  if (!(button instanceof HTMLButtonElement) || !(user instanceof HTMLInputElement) || !(pass instanceof HTMLInputElement)) {
+    show("element-result", "the element has no form");
+    return;
+  }
+  // Ready when the button is enabled; a module that cannot load says so as sipgate-error.
+  const ready = (async () => {
+    while (button.disabled) await new Promise((r) => setTimeout(r, 20));
+  })();
+  const failed = await Promise.race([ready.then(() => null), answered]);
+  if (failed !== null) {
+    show("element-result", String(failed));
+    return;
+  }
+  user.value = DEMO.user;
+  pass.value = DEMO.pass;
+  button.click();
+  show("element-result", await answered);
+}
+
+Promise.all([withLoad(), withElement()]).finally(() => {
+  document.documentElement.dataset.done = "true";
+});

@@ -1,0 +1,326 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"sipgate-account/internal/browser"
+	"sipgate-account/internal/devserver"
+	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/webheaders"
+)
+
+// The server recipes in deploy/, run as they are in the servers users
+// have: Debian's nginx (with and without its brotli module) and Caddy,
+// serving the real web/ on loopback. A test may only set what a user sets
+// for their host: the address, the root, and the API's origin in the
+// policy (here the fake API's, where the page looks up the demo account).
+
+// apiOrigin is the sipgate API's origin as the recipes name it.
+const apiOrigin = "https://api.sipgate.com"
+
+// server is a running web server.
+type server struct {
+	url string
+	cmd *exec.Cmd
+	log *lockedBuffer
+}
+
+// lockedBuffer collects a process's output while it runs.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startServer runs cmd (in its own process group) until the test ends and
+// waits until port answers.
+func startServer(t *testing.T, name string, cmd *exec.Cmd, port string) *server {
+	t.Helper()
+	s := &server{url: "http://127.0.0.1:" + port, cmd: cmd, log: &lockedBuffer{}}
+	cmd.Stdout, cmd.Stderr = s.log, s.log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("%s cannot start: %v", name, err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-exited
+		if t.Failed() {
+			t.Logf("%s printed:\n%s", name, s.log.String())
+		}
+	})
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
+			c.Close()
+			return s
+		}
+		select {
+		case <-exited:
+			t.Fatalf("%s exited: %s", name, s.log.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s does not listen on %s: %s", name, port, s.log.String())
+		}
+	}
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return port
+}
+
+// recipe reads a file of deploy/ and makes the substitutions a user makes.
+func recipe(t *testing.T, path string, subst ...string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "deploy", path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	for i := 0; i+1 < len(subst); i += 2 {
+		if !strings.Contains(text, subst[i]) {
+			t.Fatalf("deploy/%s has no %q to set", path, subst[i])
+		}
+		text = strings.ReplaceAll(text, subst[i], subst[i+1])
+	}
+	return text
+}
+
+func webRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(webDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// startNginx runs deploy/nginx/sipgate-account.conf in Debian's nginx, with
+// the brotli module loaded, or without it and the line that needs it.
+func startNginx(t *testing.T, brotli bool) *server {
+	t.Helper()
+	bin, err := exec.LookPath("nginx")
+	if err != nil {
+		t.Fatalf("no nginx (%v): run `make servers` (make test does)", err)
+	}
+	module := "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
+	if _, err := os.Stat(module); brotli && err != nil {
+		t.Fatalf("no brotli module for nginx (%v): run `make servers` (make test does)", err)
+	}
+	dir, port := t.TempDir(), freePort(t)
+	site := recipe(t, "nginx/sipgate-account.conf",
+		"listen 80;", "listen 127.0.0.1:"+port+";",
+		"root /srv/sipgate-account/web;", "root "+webRoot(t)+";",
+		"connect-src 'self' "+apiOrigin+";", "connect-src 'self' "+strings.TrimSuffix(pageURL, "/")+";")
+	load := ""
+	if brotli {
+		load = "load_module " + module + ";"
+	} else {
+		site = regexp.MustCompile(`(?m)^\s*brotli_static on;\n`).ReplaceAllString(site, "")
+	}
+	os.WriteFile(filepath.Join(dir, "site.conf"), []byte(site), 0o644)
+	// The main configuration, as Debian's nginx.conf has it where it matters:
+	// the MIME table in http {}, server blocks included from there.
+	main := load + `
+pid ` + dir + `/nginx.pid;
+events {}
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path ` + dir + `/body;
+    proxy_temp_path ` + dir + `/proxy;
+    fastcgi_temp_path ` + dir + `/fastcgi;
+    uwsgi_temp_path ` + dir + `/uwsgi;
+    scgi_temp_path ` + dir + `/scgi;
+    include ` + dir + `/site.conf;
+}
+`
+	os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(main), 0o644)
+	return startServer(t, "nginx", exec.Command(bin, "-p", dir, "-e", "stderr", "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off;"), port)
+}
+
+// startCaddy runs deploy/caddy/Caddyfile in Debian's Caddy.
+func startCaddy(t *testing.T) *server {
+	t.Helper()
+	bin, err := exec.LookPath("caddy")
+	if err != nil {
+		t.Fatalf("no caddy (%v): run `make servers` (make test does)", err)
+	}
+	dir, port := t.TempDir(), freePort(t)
+	site := recipe(t, "caddy/Caddyfile",
+		"example.com {", "http://127.0.0.1:"+port+" {",
+		"root * /srv/sipgate-account/web", "root * "+webRoot(t),
+		"connect-src 'self' "+apiOrigin+";", "connect-src 'self' "+strings.TrimSuffix(pageURL, "/")+";")
+	// Off for the test: the admin endpoint (one fixed port for all Caddys).
+	file := filepath.Join(dir, "Caddyfile")
+	os.WriteFile(file, []byte("{\n\tadmin off\n}\n\n"+site), 0o644)
+	cmd := exec.Command(bin, "run", "--config", file, "--adapter", "caddyfile")
+	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+dir)
+	return startServer(t, "caddy", cmd, port)
+}
+
+func TestServerRecipes(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		start    func(*testing.T) *server
+		encoding string // of the module, for a browser that takes br and gzip
+	}{
+		{"nginx with brotli", func(t *testing.T) *server { return startNginx(t, true) }, "br"},
+		{"nginx without brotli", func(t *testing.T) *server { return startNginx(t, false) }, "gzip"},
+		{"caddy", startCaddy, "br"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := c.start(t)
+			wantRecipeHeaders(t, s, c.encoding)
+			recipePage(t, s, c.encoding)
+			recipeEmbed(t, s)
+		})
+	}
+}
+
+// wantRecipeHeaders checks what the server sends against what cmd/serve
+// sends (internal/webheaders).
+func wantRecipeHeaders(t *testing.T, s *server, encoding string) {
+	t.Helper()
+	policy := webheaders.Policy{ConnectOrigins: []string{strings.TrimSuffix(pageURL, "/")}}
+	want := webheaders.Security(policy)
+	webheaders.Set(want, webheaders.Embed())
+	want.Set("Cache-Control", webheaders.CacheControl)
+	types := map[string]string{
+		"/":                             "text/html",
+		"/index.html":                   "text/html",
+		"/sipgate-account.js":           "javascript",
+		"/style.css":                    "text/css",
+		"/config.json":                  "application/json",
+		"/sipgate-account.d.ts":         "text/plain",
+		"/" + devserver.WasmFile:        "application/wasm",
+		"/sipgate-account-element.d.ts": "text/plain",
+	}
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	for path, ctype := range types {
+		req, _ := http.NewRequest("GET", s.url+path, nil)
+		req.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), ctype) {
+			t.Errorf("%s: %d %q, want 200 %s", path, resp.StatusCode, resp.Header.Get("Content-Type"), ctype)
+		}
+		for k := range want {
+			if got := resp.Header.Get(k); got != want.Get(k) {
+				t.Errorf("%s: %s %q, want %q (as cmd/serve sends it)", path, k, got, want.Get(k))
+			}
+		}
+		if path != "/"+devserver.WasmFile {
+			continue
+		}
+		if got := resp.Header.Get("Content-Encoding"); got != encoding {
+			t.Errorf("the module arrives with Content-Encoding %q, want %q", got, encoding)
+		}
+		if !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("the module's answer has no Vary: Accept-Encoding (Vary %q)", resp.Header.Get("Vary"))
+		}
+		etag := resp.Header.Get("ETag")
+		req.Header.Set("If-None-Match", etag)
+		again, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again.Body.Close()
+		if etag == "" || again.StatusCode != http.StatusNotModified {
+			t.Errorf("revalidating the module with ETag %q: %d, want 304", etag, again.StatusCode)
+		}
+	}
+}
+
+// recipePage opens the page from the server, looks up the demo account
+// and checks how the module arrived.
+func recipePage(t *testing.T, s *server, encoding string) {
+	t.Helper()
+	tab, log := newTab(t)
+	if err := chromedp.Do(tab, browser.Observe(), chromedp.Navigate(s.url+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`))); err != nil {
+		t.Fatalf("the page did not get ready: %v\nconsole:\n%s", err, log.text())
+	}
+	text := submit(t, tab, mockapi.DemoUser, mockapi.DemoPassword, strings.TrimSuffix(pageURL, "/")+"/v2")
+	if !strings.Contains(text, "Demo Telefon GmbH") || !strings.Contains(text, "Status: 200") {
+		t.Errorf("the page shows %q\nconsole:\n%s", text, log.text())
+	}
+	copyFile := filepath.Join(webDir, devserver.WasmFile+map[string]string{"br": ".br", "gzip": ".gz"}[encoding])
+	info, err := os.Stat(copyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := runJS(tab, `performance.getEntriesByName(new URL("`+devserver.WasmFile+`", location.href).href)[0].encodedBodySize`)
+	if got != fmt.Sprint(info.Size()) {
+		t.Errorf("the module arrived with %s bytes, want the %s copy's %d", got, encoding, info.Size())
+	}
+	if v, _ := runJS(tab, `__cspViolations.join(" ")`); v != "" {
+		t.Errorf("the page broke its own policy: %s", v)
+	}
+}
+
+// recipeEmbed embeds the element from the server into a page on another
+// origin, which looks up the demo account.
+func recipeEmbed(t *testing.T, s *server) {
+	t.Helper()
+	tab, log := openEmbedder(t, "/blank.html")
+	got, err := runJS(tab, `(async () => {
+		await import(`+js(s.url+"/sipgate-account-element.js")+`);
+		const el = document.createElement("sipgate-account");
+		el.setAttribute("base-url", `+js(strings.TrimSuffix(pageURL, "/")+"/v2")+`);
+		document.body.append(el);
+		const root = el.shadowRoot, button = root.querySelector("button");
+		const answer = new Promise((resolve) => {
+			el.addEventListener("sipgate-account", (e) => resolve(e.detail.ok ? e.detail.account.company : e.detail.error.code));
+			el.addEventListener("sipgate-error", (e) => resolve(e.detail.name + ": " + e.detail.message));
+		});
+		for (let i = 0; button.disabled && i < 1000; i++) await new Promise((r) => setTimeout(r, 20));
+		root.querySelector("[name=user]").value = `+js(mockapi.DemoUser)+`;
+		root.querySelector("[name=pass]").value = `+js(mockapi.DemoPassword)+`;
+		button.click();
+		return answer;
+	})()`)
+	if err != nil || got != "Demo Telefon GmbH" {
+		t.Errorf("a page on another origin embedding the element from the server got %q (%v)\nconsole:\n%s", got, err, log.text())
+	}
+}
