@@ -26,7 +26,7 @@ func wantNothingInFlight(t *testing.T) {
 // wasmMemory is the size of the Go module's linear memory in bytes.
 func wasmMemory(t *testing.T, tab context.Context) int {
 	t.Helper()
-	v, err := runJS(tab, `__wasmMemory.buffer.byteLength`)
+	v, err := runJS(tab, `__wasmMemoryBytes()`)
 	if err != nil {
 		t.Fatal(err)
 	}

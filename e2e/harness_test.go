@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -49,6 +50,13 @@ var (
 	elsewhereRequests atomic.Int64
 	// moduleRequests counts requests for the .wasm on the page's origin.
 	moduleRequests atomic.Int64
+	// fileRequests are the request URIs of the module's files (.wasm and
+	// wasm_exec.js) on the page's origin: a worker's fetches do not show in
+	// the page's Resource Timing.
+	fileRequests struct {
+		sync.Mutex
+		uris []string
+	}
 	// embedderURL is a second origin with pages that embed the module from
 	// the first (see embedderPages).
 	embedderURL string
@@ -126,8 +134,20 @@ func countRequests(next http.Handler) http.Handler {
 		if r.URL.Path == "/"+devserver.WasmFile {
 			moduleRequests.Add(1)
 		}
+		if r.URL.Path == "/"+devserver.WasmFile || r.URL.Path == "/wasm_exec.js" {
+			fileRequests.Lock()
+			fileRequests.uris = append(fileRequests.uris, r.URL.RequestURI())
+			fileRequests.Unlock()
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// requested reports whether a module file was asked for by this URI.
+func requested(uri string) bool {
+	fileRequests.Lock()
+	defer fileRequests.Unlock()
+	return slices.Contains(fileRequests.uris, uri)
 }
 
 // embedderPages serves the pages of another site that embeds the module

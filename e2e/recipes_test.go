@@ -290,7 +290,7 @@ func recipePage(t *testing.T, s *server, encoding string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := runJS(tab, `performance.getEntriesByName(new URL("`+devserver.WasmFile+`", location.href).href)[0].encodedBodySize`)
+	got, _ := runJS(tab, `performance.getEntriesByName("sipgate-compiled")[0].detail.encodedBytes`)
 	if got != fmt.Sprint(info.Size()) {
 		t.Errorf("the module arrived with %s bytes, want the %s copy's %d", got, encoding, info.Size())
 	}

@@ -1,6 +1,9 @@
 // The page: loads the Go module with the loader, then hands each form
-// submission to fetchAccount and shows the answer. API data reaches the DOM
-// only as text (account-view.js). Nothing is stored anywhere.
+// submission to fetchAccount and shows the answer. A submission made while
+// the module still starts (a password manager fills the form at once, a
+// person presses Enter at once) is kept and runs as soon as it is ready.
+// API data reaches the DOM only as text (account-view.js). Nothing is
+// stored anywhere.
 import { load } from "./sipgate-account.js";
 import { el, errorView, resultView } from "./account-view.js";
 import { configBaseURL, demoLogin, readConfig } from "./config.js";
@@ -26,10 +29,19 @@ async function applyConfig() {
 }
 
 function showModuleFailure(err) {
-  button.disabled = true;
   moduleStatus.textContent = `The module could not start: ${err.message}. Reload the page; if it persists, see Troubleshooting in docs/embedding.md.`;
   moduleStatus.classList.add("error");
 }
+
+// The module starts at once, in its worker; config.json comes alongside.
+const configured = applyConfig();
+let ready = false;
+const started = load();
+Promise.all([configured, started]).then(() => {
+  ready = true;
+  moduleStatus.textContent = "";
+  document.documentElement.dataset.ready = "true";
+}, showModuleFailure);
 
 function showResult(r) {
   // As the sipgate example prints it: Status, then the raw body.
@@ -39,13 +51,19 @@ function showResult(r) {
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   if (button.disabled) return;
-  const data = new FormData(form);
   button.disabled = true;
-  result.dataset.state = "loading";
   result.setAttribute("aria-busy", "true");
-  result.replaceChildren(el("p", "loading", "Looking up the account…"));
+  if (!ready) {
+    result.dataset.state = "waiting";
+    result.replaceChildren(el("p", "loading", "The module is still starting; your lookup runs as soon as it is ready…"));
+  }
   try {
-    const { fetchAccount } = await load();
+    // config.json may still set the base URL; then the form is read.
+    await configured;
+    const data = new FormData(form);
+    const { fetchAccount } = await started;
+    result.dataset.state = "loading";
+    result.replaceChildren(el("p", "loading", "Looking up the account…"));
     showResult(await fetchAccount(data.get("username"), data.get("password"), {
       baseURL: data.get("baseURL"),
     }));
@@ -58,10 +76,7 @@ form.addEventListener("submit", async (event) => {
   }
 });
 
-// The loader marks start-up as sipgate-load, sipgate-compiled and
-// sipgate-ready (performance.getEntriesByName).
-Promise.all([applyConfig(), load()]).then(() => {
-  button.disabled = false;
-  moduleStatus.textContent = "";
-  document.documentElement.dataset.ready = "true";
-}, showModuleFailure);
+// The form is handled from here on: the button may submit, whether or not
+// the module is ready yet. (The loader marks start-up as sipgate-load,
+// sipgate-compiled and sipgate-ready: performance.getEntriesByName.)
+button.disabled = false;

@@ -18,26 +18,32 @@
 import { load } from "./sipgate-account.js";
 import { el, errorView, resultView } from "./account-view.js";
 
+// The form has one height before and after the element is defined and in
+// either mode: line boxes and spacing in rem, and a minimum height that the
+// host page reserves with sipgate-account:not(:defined) (docs/embedding.md),
+// so that a page does not shift when the element arrives.
 const STYLE = `
 :host {
   display: block;
   font: var(--sipgate-account-font, inherit);
+  line-height: 1.5rem;
   color: var(--sipgate-account-color, inherit);
   max-width: var(--sipgate-account-max-width, 28rem);
+  min-height: var(--sipgate-account-min-height, 18rem);
 }
 :host([hidden]) { display: none; }
 form { display: grid; gap: var(--sipgate-account-gap, 0.5rem); }
-fieldset { border: 0; padding: 0; margin: 0; display: flex; gap: 1rem; flex-wrap: wrap; }
+fieldset { border: 0; padding: 0; margin: 0; display: grid; gap: 0.25rem; }
 legend { padding: 0; margin-bottom: 0.25rem; }
-label { display: grid; gap: 0.2rem; }
-fieldset label { display: inline-flex; align-items: center; gap: 0.35rem; }
+label { display: grid; gap: 0.25rem; }
+fieldset label { display: flex; align-items: center; gap: 0.35rem; }
 input[type="text"], input[type="password"] {
-  font: inherit; padding: 0.45rem 0.55rem;
+  font: inherit; line-height: 1.5rem; padding: 0.45rem 0.55rem;
   border: 1px solid var(--sipgate-account-border, #8a8f98);
   border-radius: var(--sipgate-account-radius, 0.35rem);
 }
 button {
-  font: inherit; justify-self: start; cursor: pointer;
+  font: inherit; line-height: 1.5rem; justify-self: start; cursor: pointer;
   padding: 0.5rem 1rem; border: 0;
   border-radius: var(--sipgate-account-radius, 0.35rem);
   background: var(--sipgate-account-accent, #0b5cad);
@@ -67,6 +73,8 @@ export class SipgateAccountElement extends HTMLElement {
   #result;
   #button;
   #busy = false;
+  #ready = false;
+  #started;
 
   constructor() {
     super();
@@ -90,7 +98,7 @@ export class SipgateAccountElement extends HTMLElement {
           <input part="input" id="${id}-pass" name="pass" type="password" autocomplete="current-password"></label>
         <label part="label" data-for="token" for="${id}-token" hidden>Access token
           <input part="input" id="${id}-token" name="token" type="password" autocomplete="off" spellcheck="false"></label>
-        <button part="button" type="submit" disabled>Look up account</button>
+        <button part="button" type="submit">Look up account</button>
       </form>
       <div part="result" class="result" role="status" aria-live="polite"></div>`;
     this.#form = root.querySelector("form");
@@ -135,12 +143,12 @@ export class SipgateAccountElement extends HTMLElement {
     return options;
   }
 
+  // The module starts when the element connects; a lookup submitted before
+  // it is ready waits for it (see #submit).
   connectedCallback() {
     this.#showMode();
-    load(this.#files()).then(
-      () => { this.#button.disabled = this.#busy; },
-      (err) => this.#fail(err),
-    );
+    this.#started = load(this.#files());
+    this.#started.then(() => { this.#ready = true; }, (err) => this.#fail(err));
   }
 
   attributeChangedCallback() {
@@ -162,9 +170,14 @@ export class SipgateAccountElement extends HTMLElement {
     this.#busy = true;
     this.#button.disabled = true;
     this.#result.setAttribute("aria-busy", "true");
-    this.#result.replaceChildren(el("p", "", "Looking up the account…"));
+    this.#result.replaceChildren(el("p", "", this.#ready
+      ? "Looking up the account…"
+      : "The module is still starting; your lookup runs as soon as it is ready…"));
     try {
-      const sg = await load(this.#files());
+      // A failed start is tried again, after the page fixed its cause.
+      const sg = await (this.#started ??= load(this.#files())).catch(() => (this.#started = load(this.#files())));
+      this.#ready = true;
+      this.#result.replaceChildren(el("p", "", "Looking up the account…"));
       const result = this.mode === "token"
         ? await sg.fetchAccountWithToken(f.token.value, options)
         : await sg.fetchAccount(f.user.value, f.pass.value, options);

@@ -599,7 +599,7 @@ func memory(tab context.Context, f *Figures) error {
 			if err != nil {
 				return reading{}, err
 			}
-			linear, err := chromedp.Evaluate[int](`__wasmMemory.buffer.byteLength`)(ctx, t)
+			linear, err := chromedp.Evaluate[int](`__wasmMemoryBytes()`, chromedp.EvalAwaitPromise)(ctx, t)
 			return reading{linear, heap.UsedSize}, err
 		})
 		return r.linear, r.heap, err

@@ -208,7 +208,11 @@ async function embedding() {
     const m = await import("/sipgate-account.js?copy=2");
     const [a, b] = await Promise.all([load(), m.load()]);
     if (a.fetchAccount !== b.fetchAccount || a.fetchAccount !== globalThis.fetchAccount) return "two instances";
-    if (document.querySelectorAll("script[src$='wasm_exec.js']").length !== 1) return "wasm_exec.js added twice";
+    if (document.querySelectorAll("script[src$='wasm_exec.js']").length > 1) return "wasm_exec.js added twice";
+  });
+  await check("loader: the module runs in a worker", async () => {
+    // Go's runtime never came to the page: the module started in its worker.
+    if (typeof globalThis.Go !== "undefined") return "Go's runtime runs on the page's thread";
   });
   await check("element: lookup and event", async () => {
     const el = document.createElement("sipgate-account");

@@ -52,21 +52,47 @@ func Start() (context.Context, context.CancelFunc, error) {
 }
 
 // Observer runs in a page before the page's own scripts. It only watches:
-// it records Content-Security-Policy violations in __cspViolations and keeps
-// the Go module's linear memory in __wasmMemory, so its size can be read.
+// it records Content-Security-Policy violations in __cspViolations, and
+// __wasmMemoryBytes() tells the size of the Go module's linear memory,
+// whether the module runs on the page's thread or in its worker.
 const Observer = `
 globalThis.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (e) => {
 	__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
 });
+let pageMemory;
 for (const name of ["instantiate", "instantiateStreaming"]) {
 	const original = WebAssembly[name];
 	WebAssembly[name] = async (...args) => {
 		const r = await original.apply(WebAssembly, args);
-		globalThis.__wasmMemory = r.instance.exports.mem;
+		pageMemory = r.instance.exports.mem;
 		return r;
 	};
-}`
+}
+const workers = [];
+globalThis.Worker = class extends Worker {
+	constructor(...args) {
+		super(...args);
+		workers.push(this);
+	}
+};
+globalThis.__wasmMemoryBytes = async () => {
+	if (pageMemory) return pageMemory.buffer.byteLength;
+	for (const w of workers) {
+		const bytes = await new Promise((resolve) => {
+			const answer = (e) => {
+				if (e.data && e.data.type === "stats") {
+					w.removeEventListener("message", answer);
+					resolve(e.data.memoryBytes);
+				}
+			};
+			w.addEventListener("message", answer);
+			w.postMessage({ type: "stats" });
+		});
+		if (bytes) return bytes;
+	}
+	return 0;
+};`
 
 // Observe is an action that installs Observer for every page the tab loads
 // from now on.
