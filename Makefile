@@ -16,6 +16,8 @@ ADDR      ?= localhost:8080
 GOROOT    := $(shell $(GO) env GOROOT)
 WASM      := web/sipgate-account.wasm
 WASM_EXEC := $(GOROOT)/lib/wasm/wasm_exec.js
+# The page's text files, which get compressed copies beside them too.
+TEXT      := $(wildcard web/*.html web/*.js web/*.css web/*.d.ts web/*.svg)
 
 FUZZTIME  ?= 30s
 
@@ -60,6 +62,12 @@ build:
 	@[ $(WASM).gz -nt $(WASM) ] || { gzip -9 -n -c $(WASM) > $(WASM).gz.tmp && mv $(WASM).gz.tmp $(WASM).gz; }
 	@[ $(WASM).br -nt $(WASM) ] || { $(MAKE) --no-print-directory brotli-tool && echo "brotli -q 11 (takes about 20 s)" && \
 	  brotli -q 11 -c $(WASM) > $(WASM).br.tmp && mv $(WASM).br.tmp $(WASM).br; }
+	@# The same for the page's text files, which a slow link feels too.
+	@$(MAKE) --no-print-directory brotli-tool
+	@for f in $(TEXT); do \
+	  [ $$f.gz -nt $$f ] || gzip -9 -n -c $$f > $$f.gz; \
+	  [ $$f.br -nt $$f ] || brotli -q 11 -c $$f > $$f.br; \
+	done
 	@ls -l $(WASM) $(WASM).br $(WASM).gz | awk '{printf "%s: %d bytes\n", $$NF, $$5}'
 
 # brotli is Debian's (and Homebrew's) standard brotli tool.
@@ -150,7 +158,7 @@ fuzz:
 	done
 
 clean:
-	rm -f web/*.wasm web/*.wasm.gz web/*.wasm.br web/*.new web/*.tmp
+	rm -f web/*.wasm web/*.gz web/*.br web/*.new web/*.tmp
 	rm -rf bin build edge/build
 
 # The npm package of the browser side (web/package.json names its files

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -247,6 +248,19 @@ func TestPageLoadsCompressedModule(t *testing.T) {
 	br, err := os.Stat(filepath.Join(webDir, devserver.WasmFile+".br"))
 	if err != nil {
 		t.Fatalf("%v: make build writes the brotli copy", err)
+	}
+	// The page's text files arrive compressed too (make build writes their copies).
+	for _, file := range []string{"", "app.js", "sipgate-account.js", "sipgate-account-worker.js", "wasm_exec.js", "style.css", "account-view.js"} {
+		req, _ := http.NewRequest("GET", pageURL+file, nil)
+		req.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Header.Get("Content-Encoding") != "br" {
+			t.Errorf("/%s arrives with Content-Encoding %q, want br", file, resp.Header.Get("Content-Encoding"))
+		}
 	}
 	// The module's worker reports its download on the sipgate-compiled mark.
 	sizes, err := runJS(tab, `(() => {
