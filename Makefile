@@ -93,14 +93,16 @@ unit:
 browser:
 	$(GO) test -count=1 -v ./e2e/
 
-# The same-origin proxy as a Cloudflare Worker (edge/, its own module with
-# github.com/syumai/workers): edge/build holds what wrangler deploys and
-# what workerd runs in the tests.
+# The same-origin proxy as a Cloudflare Worker (edge/, its own Go module):
+# edge/build holds what wrangler deploys and what workerd runs in the tests:
+# the Go side, Go's own wasm_exec.js (the one that matches the compiler) and
+# the JS entry, edge/worker.mjs.
 EDGE_FLAGS := -trimpath -ldflags="-s -w" -tags=nethttpomithttp2
 edge:
-	@# workers-assets-gen writes build/ afresh, so it goes first.
-	cd edge && $(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o build
+	@mkdir -p edge/build
 	cd edge && GOOS=js GOARCH=wasm $(GO) build $(EDGE_FLAGS) -o build/app.wasm .
+	@cp $(WASM_EXEC) edge/build/wasm_exec.js
+	@cp edge/worker.mjs edge/build/worker.mjs
 	@ls -l edge/build/app.wasm | awk '{printf "%s: %d bytes\n", $$NF, $$5}'
 
 # workerd, the Workers runtime, from the npm registry into build/ (not

@@ -473,7 +473,7 @@ func rawAsClient(base string) func(t *testing.T, n int, head, body string) (*htt
 }
 
 // TestWorkerProxy runs the proxy suite against the Worker in workerd: the
-// same package apiproxy behind github.com/syumai/workers.
+// same package apiproxy, its I/O done by edge/worker.mjs.
 func TestWorkerProxy(t *testing.T) {
 	up := newUpstreamAPI(t)
 	w := startWorker(t, up)

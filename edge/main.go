@@ -1,14 +1,22 @@
 //go:build js && wasm
 
 // Command edge is the same-origin proxy of cmd/serve -proxy as a Cloudflare
-// Worker, built with github.com/syumai/workers: the allow-list, header
-// rules and limits are package apiproxy, the very code cmd/serve runs.
+// Worker: the allow-list, header rules and limits are package apiproxy, the
+// very code cmd/serve runs, and the headers are package webheaders'.
+//
+// One Go instance serves every request of an isolate (worker.mjs starts it
+// on the first request), so a call costs a few synchronous Go calls, not a
+// new instance, and the rate limit's store lives in Go memory. Go only
+// decides; worker.mjs does the I/O (the upstream fetch, reading its body,
+// the static assets), because the Workers runtime ties every stream and
+// timer to the request that made it, and Go's scheduler would resume one
+// request's goroutine inside another request's context.
 //
 // It answers /v2/... with the proxy and /config.json with the page's
 // same-origin configuration; everything else is web/, from the ASSETS
 // binding (Workers static assets on Cloudflare, a disk service in workerd).
-// Every answer carries the security headers of package webheaders, which
-// is why wrangler.toml runs the Worker first for every path.
+// Every answer carries the security headers of package webheaders, which is
+// why wrangler.toml runs the Worker first for every path.
 //
 // Settings (wrangler.toml [vars]): UPSTREAM (default https://api.sipgate.com),
 // PROXY_LIMIT (requests a minute per client address, default 60),
@@ -17,145 +25,189 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall/js"
 	"time"
-
-	"github.com/syumai/workers"
-	"github.com/syumai/workers/cloudflare"
-	"github.com/syumai/workers/cloudflare/fetch"
 
 	"sipgate-account/internal/apiproxy"
 	"sipgate-account/internal/webheaders"
 )
 
 func main() {
-	bindGlobalFetch()
-	workers.Serve(http.HandlerFunc(serve))
-}
-
-// bindGlobalFetch lets net/http's Fetch transport run here. syumai/workers
-// hands Go a Proxy of globalThis as its global object, and net/http calls
-// fetch as a method of it; the Workers runtime refuses a fetch called on
-// anything but globalThis ("Illegal invocation"). A fetch bound to the real
-// globalThis does not mind what it is called on. The transport is worth
-// keeping: it wires the request's context to an AbortController, which is
-// what makes the proxy's upstream timeout abort the call.
-func bindGlobalFetch() {
-	global := js.Global().Get("globalThis") // the real one, through the Proxy
-	if global.Get("__sipgateFetchBound").Truthy() {
-		return
-	}
-	global.Set("fetch", global.Get("fetch").Call("bind", global))
-	global.Set("__sipgateFetchBound", true)
-}
-
-// boundFetch returns an object whose fetch is obj.fetch bound to obj:
-// syumai/workers' fetch client calls fetch without a receiver, which a
-// service binding refuses.
-func boundFetch(obj js.Value) js.Value {
-	ns := js.Global().Get("Object").New()
-	ns.Set("fetch", obj.Get("fetch").Call("bind", obj))
-	return ns
+	js.Global().Set("__sipgateEdge", js.ValueOf(map[string]any{
+		"serve":        js.FuncOf(serve),
+		"check":        js.FuncOf(check),
+		"finish":       js.FuncOf(finish),
+		"failed":       js.FuncOf(failed),
+		"assetHeaders": js.FuncOf(assetHeaders),
+	}))
+	select {} // serve the functions above for the isolate's lifetime
 }
 
 // security is what every answer carries, as from cmd/serve -proxy: the
 // page calls only this origin, and no other site may frame it.
 var security = webheaders.Security(webheaders.Policy{})
 
-func serve(w http.ResponseWriter, r *http.Request) {
-	webheaders.Set(w.Header(), security)
-	switch {
-	case strings.HasPrefix(r.URL.Path, "/v2/"):
-		proxy, err := newProxy()
-		if err != nil {
-			http.Error(w, "the proxy is misconfigured: "+err.Error(), http.StatusInternalServerError)
-			return
+// The proxy is built once, from the first request's env: the Worker's
+// settings, the same for every request of a deployment.
+var (
+	once     sync.Once
+	proxy    *apiproxy.Proxy
+	proxyErr error
+)
+
+func proxyFor(env js.Value) (*apiproxy.Proxy, error) {
+	once.Do(func() {
+		setting := func(name string) string {
+			if v := env.Get(name); v.Type() == js.TypeString {
+				return v.String()
+			}
+			return ""
 		}
-		proxy.ServeHTTP(w, r)
-	case r.URL.Path == "/config.json":
-		apiproxy.PageConfig().ServeHTTP(w, r)
-	default:
-		assets(w, r)
-	}
-}
-
-// newProxy builds the proxy for this request. The Workers runtime starts a
-// new Go instance per request, so the rate limit's state lives in the
-// isolate's JavaScript memory instead (jsBuckets).
-func newProxy() (http.Handler, error) {
-	limit, _ := strconv.Atoi(env("PROXY_LIMIT"))
-	timeout, _ := time.ParseDuration(env("PROXY_TIMEOUT"))
-	maxClients, _ := strconv.Atoi(env("PROXY_MAX_CLIENTS"))
-	if maxClients <= 0 {
-		maxClients = apiproxy.MaxClients
-	}
-	return apiproxy.New(apiproxy.Config{
-		Upstream: env("UPSTREAM"),
-		Limit:    limit,
-		Timeout:  timeout,
-		Buckets:  jsBuckets{max: maxClients},
-		// Cloudflare sets CF-Connecting-IP to the visitor's address and
-		// overwrites whatever a client sends in it.
-		ClientIP: func(r *http.Request) string { return r.Header.Get("CF-Connecting-IP") },
+		limit, _ := strconv.Atoi(setting("PROXY_LIMIT"))
+		timeout, _ := time.ParseDuration(setting("PROXY_TIMEOUT"))
+		maxClients, _ := strconv.Atoi(setting("PROXY_MAX_CLIENTS"))
+		proxy, proxyErr = apiproxy.New(apiproxy.Config{
+			Upstream:   setting("UPSTREAM"),
+			Limit:      limit,
+			Timeout:    timeout,
+			MaxClients: maxClients,
+			// Cloudflare sets CF-Connecting-IP to the visitor's address and
+			// overwrites whatever a client sends in it.
+			ClientIP: func(r *http.Request) string { return r.Header.Get("CF-Connecting-IP") },
+		})
 	})
+	return proxy, proxyErr
 }
 
-// env reads a Worker variable; "" when it is not set.
-func env(name string) string {
-	if v := cloudflare.GetBinding(name); v.Type() == js.TypeString {
-		return v.String()
-	}
-	return ""
-}
+// Each call crosses between JavaScript and Go once each way, in plain
+// strings: a header is "name: value" lines (the runtime's headers hold no
+// line breaks), and a body one byte copy. Go's code runs several times
+// slower in a Worker than natively, so a call does no more than it must:
+// no JSON, and check, finish and failed take the method and path alone.
 
-// assets serves the page's files from the ASSETS binding. Cloudflare's
-// static assets set the types themselves; a plain file service (workerd's
-// disk service) may not, and the module must arrive as application/wasm.
-func assets(w http.ResponseWriter, r *http.Request) {
-	binding := cloudflare.GetBinding("ASSETS")
-	if binding.Type() != js.TypeObject {
-		http.NotFound(w, r)
-		return
+// serve(method, url, headers, hasBody, env) decides what to do with a
+// request. It returns ["answer", status, headers, body], ["forward", url,
+// headers, timeoutMs, maxBytes] (then check, finish or failed), or
+// ["asset", path].
+func serve(_ js.Value, args []js.Value) any {
+	u, err := url.Parse(args[1].String())
+	if err != nil {
+		u = &url.URL{Path: "/"}
 	}
-	path := r.URL.Path
+	r := &http.Request{Method: args[0].String(), URL: u, Host: u.Host, Header: parseHeaders(args[2].String()), Body: http.NoBody}
+	if args[3].Bool() {
+		// A body is never read: its presence is what counts.
+		r.Body = io.NopCloser(strings.NewReader(""))
+		r.ContentLength = -1
+		if n, err := strconv.ParseInt(r.Header.Get("Content-Length"), 10, 64); err == nil {
+			r.ContentLength = n
+		}
+	}
+	switch {
+	case strings.HasPrefix(u.Path, "/v2/"):
+		p, err := proxyFor(args[4])
+		if err != nil {
+			return send(&apiproxy.Answer{Status: http.StatusInternalServerError,
+				Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte("the proxy is misconfigured: " + err.Error())})
+		}
+		a, out := p.Plan(r)
+		if a != nil {
+			return send(a)
+		}
+		return []any{"forward", out.URL, headerText(out.Header), out.Timeout.Milliseconds(), out.MaxBytes}
+	case u.Path == "/config.json":
+		return send(&apiproxy.Answer{Status: http.StatusOK,
+			Header: http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}}, Body: apiproxy.PageConfigJSON})
+	}
+	path := u.Path
 	if strings.HasSuffix(path, "/") {
 		path += "index.html"
 	}
-	req, err := fetch.NewRequest(r.Context(), r.Method, "http://assets"+path, nil)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
+	return []any{"asset", path}
+}
+
+// logged is the request as the proxy's log lines name it.
+func logged(method, path string) *http.Request {
+	return &http.Request{Method: method, URL: &url.URL{Path: path}}
+}
+
+// check(method, path, status, headers) is apiproxy's Check: null when the
+// answer may be passed on and its body read, else ["answer", …].
+func check(_ js.Value, args []js.Value) any {
+	if a := proxy.Check(logged(args[0].String(), args[1].String()), args[2].Int(), parseHeaders(args[3].String())); a != nil {
+		return send(a)
 	}
-	for _, k := range []string{"Accept", "Accept-Encoding", "If-None-Match", "If-Modified-Since", "Range"} {
-		if v := r.Header.Get(k); v != "" {
-			req.Header.Set(k, v)
-		}
+	return nil
+}
+
+// finish(method, path, status, headers, body) is apiproxy's Finish; body is
+// a Uint8Array of at most maxBytes+1 bytes.
+func finish(_ js.Value, args []js.Value) any {
+	body := make([]byte, args[4].Length())
+	js.CopyBytesToGo(body, args[4])
+	return send(proxy.Finish(logged(args[0].String(), args[1].String()), args[2].Int(), parseHeaders(args[3].String()), body))
+}
+
+// failed(method, path, timedOut, message) is apiproxy's Failed for an
+// upstream call that fetch could not complete.
+func failed(_ js.Value, args []js.Value) any {
+	err := errors.New(args[3].String())
+	if args[2].Bool() {
+		err = apiproxy.ErrTimeout
 	}
-	resp, err := fetch.NewClient(fetch.WithBinding(boundFetch(binding))).Do(req, nil)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	defer resp.Body.Close()
-	h := w.Header()
-	for k, v := range resp.Header {
-		h[k] = v
-	}
-	// The security headers win over whatever the asset service sent.
+	return send(proxy.Failed(logged(args[0].String(), args[1].String()), err))
+}
+
+// assetHeaders(path, status) are the headers a file of web/ gets on top of
+// the asset service's: the security and embedding headers, the cache
+// policy, and the file's type (workerd's disk service types nothing).
+func assetHeaders(_ js.Value, args []js.Value) any {
+	h := http.Header{}
 	webheaders.Set(h, security)
 	webheaders.Set(h, webheaders.Embed())
-	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", webheaders.CacheControl)
+	h.Set("Cache-Control", webheaders.CacheControl)
+	if t := webheaders.ContentType(args[0].String()); args[1].Int() == http.StatusOK && t != "" {
+		h.Set("Content-Type", t)
 	}
-	if resp.StatusCode == http.StatusOK {
-		if t := webheaders.ContentType(path); t != "" {
-			h.Set("Content-Type", t)
+	return headerText(h)
+}
+
+// send is ["answer", status, headers, body] with the security headers
+// every answer carries.
+func send(a *apiproxy.Answer) any {
+	h := a.Header.Clone()
+	webheaders.Set(h, security)
+	body := js.Global().Get("Uint8Array").New(len(a.Body))
+	js.CopyBytesToJS(body, a.Body)
+	return []any{"answer", a.Status, headerText(h), body}
+}
+
+func headerText(h http.Header) string {
+	var b strings.Builder
+	for k, vs := range h {
+		for _, v := range vs {
+			b.WriteString(k)
+			b.WriteString(": ")
+			b.WriteString(v)
+			b.WriteByte('\n')
 		}
 	}
-	w.WriteHeader(resp.StatusCode)
-	io.Copy(w, resp.Body)
+	return b.String()
+}
+
+func parseHeaders(text string) http.Header {
+	h := http.Header{}
+	for _, line := range strings.Split(text, "\n") {
+		if k, v, ok := strings.Cut(line, ": "); ok {
+			h.Add(k, v)
+		}
+	}
+	return h
 }

@@ -163,29 +163,121 @@ func New(cfg Config) (*Proxy, error) {
 // Upstream is the origin the proxy forwards to.
 func (p *Proxy) Upstream() string { return p.upstream.String() }
 
-func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// The proxy is cut along decisions and I/O, so that each host does its own
+// I/O: ServeHTTP does it with Go's transport; the edge Worker with the
+// runtime's fetch, in the request's own context (a Workers runtime ties
+// every stream and timer to the request that made it), calling Plan,
+// Check, Finish and Failed for every decision. The rules live only here.
+
+// Answer is a complete answer of the proxy: status, headers and body.
+type Answer struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Outgoing is the one request to send upstream, and the limits it is sent
+// within.
+type Outgoing struct {
+	URL      string
+	Header   http.Header
+	Timeout  time.Duration
+	MaxBytes int // read at most MaxBytes+1 of the answer's body; more is too much
+}
+
+// Plan decides what to do with a request: answer it here (a path or method
+// not forwarded, a request with a body, a client over its limit), or send
+// Outgoing upstream. It spends a token of the client's allowance.
+func (p *Proxy) Plan(r *http.Request) (*Answer, *Outgoing) {
 	route, ok := match(r)
 	switch {
 	case !ok && route.path == "":
-		answer(w, http.StatusNotFound, "this proxy forwards only "+allowed()+" to the sipgate API")
-		return
+		return p.answer(http.StatusNotFound, "this proxy forwards only "+allowed()+" to the sipgate API", nil), nil
 	case !ok:
-		w.Header().Set("Allow", route.method)
-		answer(w, http.StatusMethodNotAllowed, r.URL.Path+" is forwarded for "+route.method+" only")
-		return
+		return p.answer(http.StatusMethodNotAllowed, r.URL.Path+" is forwarded for "+route.method+" only", http.Header{"Allow": {route.method}}), nil
 	case hasBody(r):
 		// Not read, not forwarded; the connection is not reused, since the
 		// unread body would be taken for the next request.
-		w.Header().Set("Connection", "close")
-		answer(w, http.StatusBadRequest, "a "+r.Method+" request has no body; this one had one, and nothing was forwarded")
-		return
+		return p.answer(http.StatusBadRequest, "a "+r.Method+" request has no body; this one had one, and nothing was forwarded",
+			http.Header{"Connection": {"close"}}), nil
 	}
 	if wait, ok := p.limiter.take(p.cfg.ClientIP(r)); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		answer(w, http.StatusTooManyRequests, fmt.Sprintf("this proxy allows %d requests a minute from one address", p.cfg.Limit))
-		return
+		return p.answer(http.StatusTooManyRequests, fmt.Sprintf("this proxy allows %d requests a minute from one address", p.cfg.Limit),
+			http.Header{"Retry-After": {strconv.Itoa(int(math.Ceil(wait.Seconds())))}}), nil
 	}
-	p.forward(w, r)
+	out := &Outgoing{URL: p.upstream.String() + r.URL.Path, Header: http.Header{}, Timeout: p.cfg.Timeout, MaxBytes: sipgate.MaxBodyBytes}
+	for _, k := range forwardHeaders {
+		if v := r.Header.Values(k); len(v) > 0 {
+			out.Header[k] = v
+		}
+	}
+	// The body is passed on as it comes, so it must come uncompressed.
+	out.Header.Set("Accept-Encoding", "identity")
+	return nil, out
+}
+
+// Check says from the upstream answer's status and headers alone whether
+// it can be passed on, before the host reads its body; when not, it is the
+// proxy's answer (502): an informational status (1xx answers before the
+// final one never get here, the transport reads past them; a 101 switches
+// protocols, which nothing here may), or a coding the host's transport did
+// not undo.
+func (p *Proxy) Check(r *http.Request, status int, header http.Header) *Answer {
+	switch enc := header.Get("Content-Encoding"); {
+	case status < 200:
+		return p.Failed(r, fmt.Errorf("%w: %d", errInformational, status))
+	case enc != "" && !decodedByTransport(enc):
+		return p.Failed(r, fmt.Errorf("%w (%s)", errEncoded, enc))
+	}
+	return nil
+}
+
+// Finish passes the upstream answer on: its status, the returnHeaders and
+// the body, which the host read up to MaxBytes+1 bytes; more than MaxBytes
+// is a 502.
+func (p *Proxy) Finish(r *http.Request, status int, header http.Header, body []byte) *Answer {
+	if len(body) > sipgate.MaxBodyBytes {
+		return p.Failed(r, errTooLarge)
+	}
+	h := http.Header{}
+	for _, k := range returnHeaders {
+		if v := header.Values(k); len(v) > 0 {
+			h[k] = v
+		}
+	}
+	// An account answer is personal: no cache may keep it.
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	return &Answer{Status: status, Header: h, Body: body}
+}
+
+// Failed answers an upstream call that got no usable answer: 504 when the
+// API took too long, 502 when it could not be reached or answered what
+// cannot be passed on; the module reports both as SERVER_ERROR. It logs
+// one line, without any header.
+func (p *Proxy) Failed(r *http.Request, err error) *Answer {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrTimeout):
+		p.cfg.Logf("proxy: %s %s: the API did not answer within %s", r.Method, r.URL.Path, p.cfg.Timeout)
+		return p.answer(http.StatusGatewayTimeout, fmt.Sprintf("the sipgate API did not answer within %s", p.cfg.Timeout), nil)
+	case errors.Is(err, errTooLarge), errors.Is(err, errInformational), errors.Is(err, errEncoded):
+		p.cfg.Logf("proxy: %s %s: %v", r.Method, r.URL.Path, err)
+		return p.answer(http.StatusBadGateway, err.Error(), nil)
+	}
+	p.cfg.Logf("proxy: %s %s: upstream: %v", r.Method, r.URL.Path, err)
+	return p.answer(http.StatusBadGateway, "the sipgate API could not be reached", nil)
+}
+
+// ErrTimeout is what a host reports to Failed when its own timer (not a
+// Go context) ended the upstream call.
+var ErrTimeout = errors.New("the upstream call timed out")
+
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if a, out := p.Plan(r); a != nil {
+		write(w, a)
+	} else {
+		p.forward(w, r, out)
+	}
 }
 
 // match finds the route for r: ok when path and method match; otherwise
@@ -227,63 +319,37 @@ func hasBody(r *http.Request) bool {
 	return false
 }
 
-// forward sends the one request upstream and passes back its status, the
-// returnHeaders and the body, read whole within sipgate.MaxBodyBytes.
-func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), p.cfg.Timeout)
+// forward sends out with Go's transport (the request's context ends the
+// call when the browser goes away) and writes what Finish or Failed say.
+func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, out *Outgoing) {
+	ctx, cancel := context.WithTimeout(r.Context(), out.Timeout)
 	defer cancel()
-	out, err := http.NewRequestWithContext(ctx, http.MethodGet, p.upstream.String()+r.URL.Path, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, out.URL, nil)
 	if err != nil {
-		p.failed(w, r, err)
+		write(w, p.Failed(r, err))
 		return
 	}
-	for _, k := range forwardHeaders {
-		if v := r.Header.Values(k); len(v) > 0 {
-			out.Header[k] = v
-		}
-	}
-	// The body is passed on as it comes, so it must come uncompressed.
-	out.Header.Set("Accept-Encoding", "identity")
+	req.Header = out.Header
 	// Go would add its own User-Agent; an explicitly empty one is not sent.
-	out.Header["User-Agent"] = []string{""}
-	setFetchOptions(out.Header)
-
-	resp, err := p.transport.RoundTrip(out)
-	if err != nil {
-		p.failed(w, r, err)
-		return
-	}
-	defer resp.Body.Close()
-	switch enc := resp.Header.Get("Content-Encoding"); {
-	case resp.StatusCode < 200:
-		// 1xx answers before the final one never get here (the transport
-		// reads past them); a 101 switches protocols, which nothing here may.
-		p.failed(w, r, fmt.Errorf("%w: %d", errInformational, resp.StatusCode))
-		return
-	case enc != "" && !decodedByTransport(enc):
-		p.failed(w, r, fmt.Errorf("%w (%s)", errEncoded, enc))
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, sipgate.MaxBodyBytes+1))
-	if err != nil {
-		p.failed(w, r, err)
-		return
-	}
-	if len(body) > sipgate.MaxBodyBytes {
-		p.failed(w, r, errTooLarge)
-		return
-	}
-	h := w.Header()
-	for _, k := range returnHeaders {
-		if v := resp.Header.Values(k); len(v) > 0 {
-			h[k] = v
+	req.Header["User-Agent"] = []string{""}
+	setFetchOptions(req.Header)
+	resp, err := p.transport.RoundTrip(req)
+	if err == nil {
+		defer resp.Body.Close()
+		if a := p.Check(r, resp.StatusCode, resp.Header); a != nil {
+			write(w, a)
+			return
+		}
+		var body []byte
+		if body, err = io.ReadAll(io.LimitReader(resp.Body, int64(out.MaxBytes)+1)); err == nil {
+			write(w, p.Finish(r, resp.StatusCode, resp.Header, body))
+			return
 		}
 	}
-	// An account answer is personal: no cache may keep it.
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(resp.StatusCode)
-	w.Write(body)
+	if r.Context().Err() != nil {
+		return // the browser went away; nobody reads an answer
+	}
+	write(w, p.Failed(r, err))
 }
 
 var (
@@ -292,32 +358,24 @@ var (
 	errEncoded       = errors.New("the API answered compressed although asked for identity")
 )
 
-// failed answers 504 when the API took too long and 502 when it could not
-// be reached or answered what cannot be passed on; the module reports both
-// as SERVER_ERROR.
-func (p *Proxy) failed(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case r.Context().Err() != nil:
-		// The browser went away; nobody reads an answer.
-	case errors.Is(err, context.DeadlineExceeded):
-		p.cfg.Logf("proxy: %s %s: the API did not answer within %s", r.Method, r.URL.Path, p.cfg.Timeout)
-		answer(w, http.StatusGatewayTimeout, fmt.Sprintf("the sipgate API did not answer within %s", p.cfg.Timeout))
-	case errors.Is(err, errTooLarge), errors.Is(err, errInformational), errors.Is(err, errEncoded):
-		p.cfg.Logf("proxy: %s %s: %v", r.Method, r.URL.Path, err)
-		answer(w, http.StatusBadGateway, err.Error())
-	default:
-		p.cfg.Logf("proxy: %s %s: upstream: %v", r.Method, r.URL.Path, err)
-		answer(w, http.StatusBadGateway, "the sipgate API could not be reached")
+// answer is the proxy's own answer, shaped like the API's errors.
+func (p *Proxy) answer(status int, message string, header http.Header) *Answer {
+	b, _ := json.Marshal(map[string]any{"status": status, "message": message})
+	h := http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}}
+	for k, v := range header {
+		h[k] = v
 	}
+	return &Answer{Status: status, Header: h, Body: b}
 }
 
-// answer writes the proxy's own answer, shaped like the API's errors.
-func answer(w http.ResponseWriter, status int, message string) {
-	b, _ := json.Marshal(map[string]any{"status": status, "message": message})
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(b)
+// write sends an Answer, keeping what the server set before (its security
+// headers).
+func write(w http.ResponseWriter, a *Answer) {
+	for k, v := range a.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(a.Status)
+	w.Write(a.Body)
 }
 
 func remoteHost(r *http.Request) string {
@@ -328,12 +386,15 @@ func remoteHost(r *http.Request) string {
 	return host
 }
 
-// PageConfig serves the page's config.json when the proxy is on: the
+// PageConfigJSON is the page's config.json when the proxy is on: the
 // module's default API becomes this origin's /v2.
+var PageConfigJSON = []byte(`{"baseURL":"/v2"}`)
+
+// PageConfig serves PageConfigJSON.
 func PageConfig() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
-		w.Write([]byte(`{"baseURL":"/v2"}`))
+		w.Write(PageConfigJSON)
 	})
 }

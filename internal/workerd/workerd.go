@@ -66,7 +66,7 @@ func Start(ctx context.Context, cfg Config) (*Worker, error) {
 		return nil, fmt.Errorf("workerd is not installed (%v): run `make workerd`", err)
 	}
 	build := filepath.Join(root, "edge", "build")
-	for _, f := range []string{"worker.mjs", "shim.mjs", "wasm_exec.js", "app.wasm"} {
+	for _, f := range []string{"worker.mjs", "wasm_exec.js", "app.wasm"} {
 		if _, err := os.Stat(filepath.Join(build, f)); err != nil {
 			return nil, fmt.Errorf("the Worker is not built (%v): run `make edge`", err)
 		}
@@ -174,7 +174,6 @@ const config :Workerd.Config = (
 const proxy :Workerd.Worker = (
   modules = [
     (name = "worker.mjs", esModule = embed "worker.mjs"),
-    (name = "shim.mjs", esModule = embed "shim.mjs"),
     (name = "wasm_exec.js", esModule = embed "wasm_exec.js"),
     (name = "app.wasm", wasm = embed "app.wasm"),
   ],

@@ -1,0 +1,114 @@
+// The Worker's entry: one Go instance per isolate (edge/main.go) decides
+// every request; this file does the request's I/O in the request's own
+// context (the Workers runtime ties every stream and timer to the request
+// that made it): the upstream fetch within its timeout and size cap, and
+// the static assets. make edge copies it, Go's wasm_exec.js and app.wasm
+// into edge/build/.
+import "./wasm_exec.js";
+import mod from "./app.wasm";
+
+let edge; // the Go side, started by the isolate's first request
+
+function goSide() {
+  if (!edge) {
+    const go = new globalThis.Go();
+    // run() returns once main waits for calls: the functions are installed.
+    go.run(new WebAssembly.Instance(mod, go.importObject)).then(() => console.error("sipgate-account edge: the Go side stopped"));
+    edge = globalThis.__sipgateEdge;
+  }
+  return edge;
+}
+
+// Each call to the Go side crosses once each way, in plain strings (a
+// header as "name: value" lines) and a body as one byte array.
+const headerText = (headers) => [...headers].map(([k, v]) => `${k}: ${v}`).join("\n");
+const headerPairs = (text) => text.split("\n").filter(Boolean).map((line) => {
+  const i = line.indexOf(": ");
+  return [line.slice(0, i), line.slice(i + 2)];
+});
+
+export default {
+  async fetch(request, env) {
+    const go = goSide();
+    const d = go.serve(request.method, request.url, headerText(request.headers), request.body !== null, env);
+    if (d[0] === "answer") return respond(d);
+    if (d[0] === "asset") return asset(go, env, request, d[1]);
+    const [, url, headers, timeoutMs, maxBytes] = d;
+    return respond(await forward(go, request.method, new URL(request.url).pathname, { url, headers, timeoutMs, maxBytes }));
+  },
+};
+
+// respond sends ["answer", status, headers, body].
+function respond([, status, headers, body]) {
+  const empty = status === 204 || status === 304;
+  return new Response(empty ? null : body, { status, headers: headerPairs(headers) });
+}
+
+// forward makes the one upstream call Go planned, and hands what came back
+// to Go: the status and headers first (check), then the body read up to
+// maxBytes+1 bytes (finish); a call that fails or runs out of time, to
+// failed.
+async function forward(go, method, path, f) {
+  const signal = AbortSignal.timeout(f.timeoutMs);
+  const timedOut = () => signal.aborted;
+  let resp;
+  try {
+    resp = await fetch(f.url, { headers: headerPairs(f.headers), redirect: "manual", signal });
+  } catch (e) {
+    return go.failed(method, path, timedOut(), String(e && e.message));
+  }
+  const headers = headerText(resp.headers);
+  const refused = go.check(method, path, resp.status, headers);
+  if (refused) {
+    resp.body?.cancel().catch(() => {});
+    return refused;
+  }
+  let body;
+  try {
+    body = await readUpTo(resp.body, f.maxBytes + 1);
+  } catch (e) {
+    return go.failed(method, path, timedOut(), String(e && e.message));
+  }
+  return go.finish(method, path, resp.status, headers, body);
+}
+
+// readUpTo reads a body until limit bytes or its end, whichever comes
+// first; the rest is never read.
+async function readUpTo(stream, limit) {
+  if (!stream) return new Uint8Array(0);
+  const chunks = [];
+  let n = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    n += value.length;
+    if (n >= limit) {
+      reader.cancel().catch(() => {});
+      break;
+    }
+  }
+  if (chunks.length === 1 && n <= limit) return chunks[0];
+  const out = new Uint8Array(Math.min(n, limit));
+  let at = 0;
+  for (const c of chunks) {
+    const take = Math.min(c.length, out.length - at);
+    out.set(c.subarray(0, take), at);
+    at += take;
+    if (at === out.length) break;
+  }
+  return out;
+}
+
+// asset serves a file of web/ from the ASSETS binding, with the headers Go
+// adds to every file.
+async function asset(go, env, request, path) {
+  if (!env.ASSETS) return new Response("Not Found", { status: 404 });
+  const url = new URL(request.url);
+  url.pathname = path;
+  const resp = await env.ASSETS.fetch(new Request(url, request));
+  const headers = new Headers(resp.headers);
+  for (const [k, v] of headerPairs(go.assetHeaders(path, resp.status))) headers.set(k, v);
+  return new Response(resp.body, { status: resp.status, statusText: resp.statusText, headers });
+}
