@@ -60,47 +60,56 @@ func newObject() js.Value { return jsObject.New() }
 // reaches Go without a type flag, and Value.Type panics on it.
 const typeUnknown js.Type = -1
 
-// typeOf is v.Type() for a caller's value, without the panic.
-func typeOf(v js.Value) (t js.Type) {
+// try calls fn and returns what it returns, or, when it panics, the panic
+// as an error: a JavaScript exception (a throwing getter or Proxy trap,
+// which syscall/js turns into a panic) or a bug. It is the one place here
+// that recovers (hack-pad/safejs's catch.Try is the model).
+func try[T any](fn func() T) (result T, err error) {
 	defer func() {
-		if recover() != nil {
-			t = typeUnknown
+		if r := recover(); r != nil {
+			err = panicked{r}
 		}
 	}()
-	return v.Type()
+	return fn(), nil
+}
+
+// panicked is a recovered panic as an error.
+type panicked struct{ value any }
+
+// Error renders the panic, most often a js.Error thrown by JavaScript.
+func (p panicked) Error() string {
+	if e, ok := p.value.(js.Error); ok {
+		return e.Error()
+	}
+	return fmt.Sprint(p.value)
+}
+
+// typeOf is v.Type() for a caller's value, without the panic.
+func typeOf(v js.Value) js.Type {
+	t, err := try(v.Type)
+	if err != nil {
+		return typeUnknown
+	}
+	return t
 }
 
 // getProp reads obj[key] from a caller's object. A getter or Proxy trap may
 // throw: through Value.Get that exception would unwind the Go stack (the
 // runtime's valueGet does not catch), so the read goes through a call to
 // Reflect.get, whose exception syscall/js turns into a panic recovered here.
-func getProp(obj js.Value, key string) (v js.Value, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("reading it threw %s", describePanic(r))
-		}
-	}()
-	return jsReflect.Call("get", obj, key), nil
+func getProp(obj js.Value, key string) (js.Value, error) {
+	v, err := try(func() js.Value { return jsReflect.Call("get", obj, key) })
+	if err != nil {
+		return v, fmt.Errorf("reading it threw %w", err)
+	}
+	return v, nil
 }
 
 // isAbortSignal reports whether v is an AbortSignal, safely for the same
 // reason as getProp (instanceof runs Proxy traps too).
-func isAbortSignal(v js.Value) (ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	return typeOf(v) == js.TypeObject && abortSignalProto.Call("isPrototypeOf", v).Bool()
-}
-
-// describePanic renders a recovered value, most often a js.Error thrown by
-// JavaScript, for an error message.
-func describePanic(r any) string {
-	if e, ok := r.(js.Error); ok {
-		return e.Error()
-	}
-	return fmt.Sprint(r)
+func isAbortSignal(v js.Value) bool {
+	ok, err := try(func() bool { return typeOf(v) == js.TypeObject && abortSignalProto.Call("isPrototypeOf", v).Bool() })
+	return err == nil && ok
 }
 
 // isWellFormed reports whether a string (given as its String wrapper
@@ -112,14 +121,6 @@ func isWellFormed(str js.Value) bool {
 		return str.Call("isWellFormed").Bool()
 	}
 	// Older engines: encodeURIComponent throws URIError on a lone surrogate.
-	ok := true
-	func() {
-		defer func() {
-			if recover() != nil {
-				ok = false
-			}
-		}()
-		js.Global().Call("encodeURIComponent", str)
-	}()
-	return ok
+	_, err := try(func() js.Value { return js.Global().Call("encodeURIComponent", str) })
+	return err == nil
 }

@@ -39,19 +39,20 @@ func main() {
 // synchronously (the caller may change its objects after the call); the
 // request runs in a goroutine so that the JavaScript event loop is never
 // blocked.
-func start(args []js.Value, parse func([]js.Value) (*call, error)) (promise any) {
-	defer func() {
-		if r := recover(); r != nil {
-			promise = rejected(errorToJS(internalError(r)))
+func start(args []js.Value, parse func([]js.Value) (*call, error)) any {
+	promise, err := try(func() js.Value {
+		call, err := parse(args)
+		if err != nil {
+			return rejected(errorToJS(err))
 		}
-	}()
-	call, err := parse(args)
+		p, resolve, reject := newPromise()
+		go call.run(resolve, reject)
+		return p
+	})
 	if err != nil {
-		return rejected(errorToJS(err))
+		return rejected(errorToJS(internalError(err)))
 	}
-	p, resolve, reject := newPromise()
-	go call.run(resolve, reject)
-	return p
+	return promise
 }
 
 // call is one call with its arguments checked and copied into Go: Basic
@@ -71,12 +72,14 @@ func (c *call) lookup(ctx context.Context) (*sipgate.Result, error) {
 	return client.Account(ctx, c.user, c.pass, c.opts)
 }
 
+// run makes the call and settles its promise; a panic rejects it.
 func (c *call) run(resolve, reject js.Value) {
-	defer func() {
-		if r := recover(); r != nil {
-			reject.Invoke(errorToJS(internalError(r)))
-		}
-	}()
+	if _, err := try(func() struct{} { c.settle(resolve, reject); return struct{}{} }); err != nil {
+		reject.Invoke(errorToJS(internalError(err)))
+	}
+}
+
+func (c *call) settle(resolve, reject js.Value) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if !c.signal.IsUndefined() {
@@ -303,6 +306,6 @@ func errorToJS(err error) js.Value {
 	return e
 }
 
-func internalError(r any) *failure {
-	return &failure{sipgate.CodeInternal, "internal error in the module (please report it): " + describePanic(r) + ". The module keeps working; the next call may succeed."}
+func internalError(err error) *failure {
+	return &failure{sipgate.CodeInternal, "internal error in the module (please report it): " + err.Error() + ". The module keeps working; the next call may succeed."}
 }
