@@ -1,9 +1,13 @@
+//go:build e2e
+
 // Package e2e runs the real module in real headless Chromium: the built
 // web/sipgate-account.wasm, net/http's Fetch transport, the page in web/,
 // served by the dev server with the fake API, all on 127.0.0.1.
 //
-// Nothing here skips: when the module is not built or Chromium cannot start,
-// the tests fail and say why.
+// They sit behind the build tag e2e, which make test sets (go test -tags
+// e2e ./e2e/), so that plain `go test ./...` on a fresh clone needs no
+// build and no browser. Run with the tag, nothing here skips: when the
+// module is not built or a browser cannot start, the tests fail and say why.
 package e2e
 
 import (
@@ -11,15 +15,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -27,6 +34,7 @@ import (
 
 	"sipgate-account/internal/browser"
 	"sipgate-account/internal/devserver"
+	"sipgate-account/internal/lockedbuf"
 	"sipgate-account/internal/mockapi"
 )
 
@@ -330,4 +338,124 @@ func callFunc(t *testing.T, tab context.Context, fn, args string) outcome {
 func js(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// server is a running web server.
+type server struct {
+	url string
+	cmd *exec.Cmd
+	log *lockedbuf.Buffer
+}
+
+// startServer runs cmd (in its own process group) until the test ends and
+// waits until port answers.
+func startServer(t *testing.T, name string, cmd *exec.Cmd, port string) *server {
+	t.Helper()
+	s := &server{url: "http://127.0.0.1:" + port, cmd: cmd, log: &lockedbuf.Buffer{}}
+	cmd.Stdout, cmd.Stderr = s.log, s.log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("%s cannot start: %v", name, err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-exited
+		if t.Failed() {
+			t.Logf("%s printed:\n%s", name, s.log.String())
+		}
+	})
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
+			c.Close()
+			return s
+		}
+		select {
+		case <-exited:
+			t.Fatalf("%s exited: %s", name, s.log.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s does not listen on %s: %s", name, port, s.log.String())
+		}
+	}
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return port
+}
+
+func send(t *testing.T, client *http.Client, method, url string, header http.Header) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.URL.Opaque = strings.TrimPrefix(url, "http://"+req.URL.Host)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// evaluate runs JavaScript source in the tab, awaits it, and decodes its
+// value into T. LOADER in src is the loader's URL, ELEMENT the element's, and ORIGIN the module's
+// origin.
+func evaluate[T any](t *testing.T, tab context.Context, src string) T {
+	t.Helper()
+	src = strings.ReplaceAll(src, "LOADER", js(pageURL+"sipgate-account.js"))
+	src = strings.ReplaceAll(src, "ELEMENT", js(pageURL+"sipgate-account-element.js"))
+	src = strings.ReplaceAll(src, "ORIGIN", strings.TrimSuffix(pageURL, "/"))
+	v, err := chromedp.Run(tab, chromedp.Evaluate[T](src, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%v\nin:\n%s", err, src)
+	}
+	return v
+}
+
+// runJS evaluates an expression in the tab, awaits it if it is a promise,
+// and returns its value as text.
+func runJS(tab context.Context, expr string) (string, error) {
+	return chromedp.Run(tab, chromedp.Evaluate[string](`(async () => String(await (`+expr+`)))()`, chromedp.EvalAwaitPromise))
+}
+
+// submit fills the form like a person would and waits for the answer.
+func submit(t *testing.T, tab context.Context, user, pass, baseURL string) string {
+	t.Helper()
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), user),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), pass),
+	}
+	if baseURL != "" {
+		if _, err := runJS(tab, `document.querySelector("details").open = true`); err != nil {
+			t.Fatal(err)
+		}
+		steps = append(steps, chromedp.SetValue(chromedp.CSS(`input[name="baseURL"]`), baseURL))
+	}
+	steps = append(steps,
+		chromedp.Click(chromedp.CSS(`#submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#result[data-state="done"] > *`)),
+	)
+	if err := chromedp.Do(tab, steps...); err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(tab, chromedp.TextContent(chromedp.CSS(`#result`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
 }

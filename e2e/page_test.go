@@ -1,3 +1,5 @@
+//go:build e2e
+
 package e2e
 
 import (
@@ -15,39 +17,6 @@ import (
 	"sipgate-account/internal/mockapi"
 	"sipgate-account/sipgate"
 )
-
-// runJS evaluates an expression in the tab, awaits it if it is a promise,
-// and returns its value as text.
-func runJS(tab context.Context, expr string) (string, error) {
-	return chromedp.Run(tab, chromedp.Evaluate[string](`(async () => String(await (`+expr+`)))()`, chromedp.EvalAwaitPromise))
-}
-
-// submit fills the form like a person would and waits for the answer.
-func submit(t *testing.T, tab context.Context, user, pass, baseURL string) string {
-	t.Helper()
-	steps := []chromedp.Action[chromedp.Void]{
-		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), user),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), pass),
-	}
-	if baseURL != "" {
-		if _, err := runJS(tab, `document.querySelector("details").open = true`); err != nil {
-			t.Fatal(err)
-		}
-		steps = append(steps, chromedp.SetValue(chromedp.CSS(`input[name="baseURL"]`), baseURL))
-	}
-	steps = append(steps,
-		chromedp.Click(chromedp.CSS(`#submit`)),
-		chromedp.WaitVisible(chromedp.CSS(`#result[data-state="done"] > *`)),
-	)
-	if err := chromedp.Do(tab, steps...); err != nil {
-		t.Fatal(err)
-	}
-	text, err := chromedp.Run(tab, chromedp.TextContent(chromedp.CSS(`#result`)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return text
-}
 
 // wantNoLeak checks that the password and the Authorization header went
 // nowhere they could stay: not into the URL, storage, cookies or the

@@ -1,3 +1,5 @@
+//go:build e2e
+
 package e2e
 
 import (
@@ -181,25 +183,6 @@ func rawFromAddress(base string) func(t *testing.T, n int, head, body string) (*
 		}
 		return rawExchange(t, conn, head, "", body)
 	}
-}
-
-func send(t *testing.T, client *http.Client, method, url string, header http.Header) (*http.Response, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.URL.Opaque = strings.TrimPrefix(url, "http://"+req.URL.Host)
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
 }
 
 var demoAuth = http.Header{

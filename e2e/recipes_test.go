@@ -1,20 +1,16 @@
+//go:build e2e
+
 package e2e
 
 import (
-	"bytes"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -32,77 +28,6 @@ import (
 
 // apiOrigin is the sipgate API's origin as the recipes name it.
 const apiOrigin = "https://api.sipgate.com"
-
-// server is a running web server.
-type server struct {
-	url string
-	cmd *exec.Cmd
-	log *lockedBuffer
-}
-
-// lockedBuffer collects a process's output while it runs.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// startServer runs cmd (in its own process group) until the test ends and
-// waits until port answers.
-func startServer(t *testing.T, name string, cmd *exec.Cmd, port string) *server {
-	t.Helper()
-	s := &server{url: "http://127.0.0.1:" + port, cmd: cmd, log: &lockedBuffer{}}
-	cmd.Stdout, cmd.Stderr = s.log, s.log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("%s cannot start: %v", name, err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-		if t.Failed() {
-			t.Logf("%s printed:\n%s", name, s.log.String())
-		}
-	})
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
-			c.Close()
-			return s
-		}
-		select {
-		case <-exited:
-			t.Fatalf("%s exited: %s", name, s.log.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s does not listen on %s: %s", name, port, s.log.String())
-		}
-	}
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	return port
-}
 
 // recipe reads a file of deploy/ and makes the substitutions a user makes.
 func recipe(t *testing.T, path string, subst ...string) string {
@@ -234,14 +159,8 @@ func wantRecipeHeaders(t *testing.T, s *server, encoding string) {
 	}
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	for path, ctype := range types {
-		req, _ := http.NewRequest("GET", s.url+path, nil)
-		req.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
+		asked := http.Header{"Accept-Encoding": {"gzip, deflate, br, zstd"}}
+		resp, _ := send(t, client, "GET", s.url+path, asked)
 		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), ctype) {
 			t.Errorf("%s: %d %q, want 200 %s", path, resp.StatusCode, resp.Header.Get("Content-Type"), ctype)
 		}
@@ -260,12 +179,8 @@ func wantRecipeHeaders(t *testing.T, s *server, encoding string) {
 			t.Errorf("the module's answer has no Vary: Accept-Encoding (Vary %q)", resp.Header.Get("Vary"))
 		}
 		etag := resp.Header.Get("ETag")
-		req.Header.Set("If-None-Match", etag)
-		again, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		again.Body.Close()
+		asked.Set("If-None-Match", etag)
+		again, _ := send(t, client, "GET", s.url+path, asked)
 		if etag == "" || again.StatusCode != http.StatusNotModified {
 			t.Errorf("revalidating the module with ETag %q: %d, want 304", etag, again.StatusCode)
 		}

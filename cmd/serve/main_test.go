@@ -11,44 +11,26 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"sipgate-account/internal/devserver"
+	"sipgate-account/internal/lockedbuf"
 	"sipgate-account/internal/mockapi"
 	"sipgate-account/sipgate"
 )
 
-// lockedBuffer is an io.Writer that the test reads while run writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // start runs the command with args on a free port and a small web root,
 // and returns its address and output. The command is stopped, and must
 // stop cleanly, when the test ends.
-func start(t *testing.T, args ...string) (string, *lockedBuffer) {
+func start(t *testing.T, args ...string) (string, *lockedbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "index.html"), []byte("page"), 0o644)
 	os.WriteFile(filepath.Join(dir, devserver.WasmFile), []byte("\x00asm"), 0o644)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &lockedBuffer{}
+	out := &lockedbuf.Buffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0", "-dir", dir}, args...), out) }()
 	t.Cleanup(func() {
@@ -167,7 +149,7 @@ func TestRunRefusesUnsafeUpstreams(t *testing.T) {
 		"http://user:s3cr3t-pw@127.0.0.1:9",        // even on loopback
 		"https://user:s3cr3t-pw@api.sipgate.com:x", // and when the URL is broken
 	} {
-		var out lockedBuffer
+		var out lockedbuf.Buffer
 		err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-proxy", "-upstream", upstream, "-dir", dir}, &out)
 		if err == nil {
 			t.Errorf("-upstream %s accepted", upstream)

@@ -1,15 +1,15 @@
 package browser
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
+
+	"sipgate-account/internal/lockedbuf"
 )
 
 // The other engines are not driven, only pointed at a page: the page runs
@@ -28,7 +28,7 @@ const (
 type Process struct {
 	cmd  *exec.Cmd
 	done chan struct{}
-	out  lockedBuffer
+	out  lockedbuf.Buffer
 }
 
 // Open starts the engine on url with a fresh profile in profileDir (an
@@ -99,20 +99,3 @@ var firefoxPrefs = strings.Join([]string{
 	`user_pref("browser.safebrowsing.phishing.enabled", false);`,
 	`user_pref("browser.newtabpage.enabled", false);`,
 }, "\n")
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}

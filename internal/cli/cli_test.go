@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -292,7 +293,9 @@ func TestSpeaksInItsOwnTerms(t *testing.T) {
 	}
 	closed := "http://" + ln.Addr().String()
 	ln.Close()
-	// A server that takes the connection and closes it without a word.
+	// A server that reads the request and closes the connection without a
+	// word. (Closing with the request unread would reset the connection
+	// instead, depending on whether it had arrived.)
 	hangup, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -304,7 +307,10 @@ func TestSpeaksInItsOwnTerms(t *testing.T) {
 			if err != nil {
 				return
 			}
-			c.Close()
+			go func() {
+				defer c.Close()
+				http.ReadRequest(bufio.NewReader(c))
+			}()
 		}
 	}()
 	login := []string{"SIPGATE_USERNAME", "u", "SIPGATE_PASSWORD", "p"}
