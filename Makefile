@@ -36,7 +36,7 @@ need = command -v $(1) >/dev/null 2>&1 || { \
     echo "$(1) is not installed: run 'sudo apt-get install $(2)' (Debian) and try again" >&2; exit 1; \
   fi; }
 
-.PHONY: build brotli-tool demo serve test vet unit types edge workerd browser chromium engines servers bench fuzz screenshot package bundlers clean
+.PHONY: build brotli-tool demo serve test vet unit types edge workerd browser chromium engines servers lighthouse bench fuzz screenshot package bundlers clean
 
 # Go's build cache makes a rebuild with no change cheap, so build always runs
 # the compiler rather than second-guessing which files it depends on.
@@ -148,10 +148,23 @@ servers:
 	@$(call need,caddy,caddy)
 	@nginx -v 2>&1; caddy version
 
+# Lighthouse, for make bench's page scores: from the npm registry into
+# build/lighthouse (not committed). 13 wants a newer Node than Debian's.
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE         := build/lighthouse/node_modules/.bin/lighthouse
+lighthouse:
+	@grep -qF '"version": "$(LIGHTHOUSE_VERSION)"' build/lighthouse/node_modules/lighthouse/package.json 2>/dev/null || { $(call need,npm,npm) && \
+	  echo "installing lighthouse@$(LIGHTHOUSE_VERSION) (npm) into build/lighthouse" && \
+	  npm install --prefix build/lighthouse --no-save --no-audit --no-fund --loglevel=error lighthouse@$(LIGHTHOUSE_VERSION); }
+
 # A benchmark, not a test: it prints figures and writes bench/out/bench.json.
-bench: build chromium engines edge workerd
+bench: build chromium engines edge workerd lighthouse
 	@# The floor it is compared with: the smallest Go net/http client, same flags.
-	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o bench/out/minimal.wasm ./bench/minimalclient
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o bench/out/minimal.wasm.new ./bench/minimalclient
+	@# Replaced only when it changed; its copies, as make build writes the module's.
+	@if cmp -s bench/out/minimal.wasm.new bench/out/minimal.wasm; then rm bench/out/minimal.wasm.new; else mv bench/out/minimal.wasm.new bench/out/minimal.wasm; fi
+	@[ bench/out/minimal.wasm.gz -nt bench/out/minimal.wasm ] || gzip -9 -n -c bench/out/minimal.wasm > bench/out/minimal.wasm.gz
+	@[ bench/out/minimal.wasm.br -nt bench/out/minimal.wasm ] || brotli -q 11 -c bench/out/minimal.wasm > bench/out/minimal.wasm.br
 	$(GO) run ./cmd/bench
 
 # Plain `go test` (make test) runs the seed corpora in sipgate/testdata/fuzz.

@@ -40,6 +40,9 @@ type Config struct {
 	// FramedBySelf lets pages of this origin frame the page (CSP
 	// frame-ancestors 'self' instead of 'none'), for an in-page test.
 	FramedBySelf bool
+	// CacheControl replaces the files' cache policy (webheaders.CacheControl),
+	// for make bench to compare policies.
+	CacheControl string
 }
 
 // WasmFile is the module's file name inside the web root.
@@ -61,7 +64,11 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/", staticHeaders(newStaticFiles(noListing{root.FS()})))
+	cache := cfg.CacheControl
+	if cache == "" {
+		cache = webheaders.CacheControl
+	}
+	mux.Handle("/", staticHeaders(cache, newStaticFiles(noListing{root.FS()})))
 	if cfg.Mock && cfg.Proxy != nil {
 		return nil, errors.New("the fake API and the proxy both want /v2/: choose one")
 	}
@@ -97,11 +104,11 @@ func demoConfig() http.Handler {
 
 // staticHeaders sets the files' cache policy and lets pages on other
 // origins embed them (see webheaders.Embed).
-func staticHeaders(next http.Handler) http.Handler {
+func staticHeaders(cache string, next http.Handler) http.Handler {
 	embed := webheaders.Embed()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Cache-Control", webheaders.CacheControl)
+		h.Set("Cache-Control", cache)
 		webheaders.Set(h, embed)
 		next.ServeHTTP(w, r)
 	})

@@ -19,9 +19,6 @@ import (
 
 // Config says what to run.
 type Config struct {
-	// Binary is workerd; "" means $WORKERD, else build/workerd's npm copy
-	// under Root.
-	Binary string
 	// Root is the repository's root: edge/build and web/ are found there.
 	Root string
 	// Upstream, Limit, Timeout and MaxClients become the Worker's
@@ -30,6 +27,9 @@ type Config struct {
 	Limit      int
 	Timeout    time.Duration
 	MaxClients int
+	// Entry replaces the Worker's entry module (edge/build/worker.mjs) with
+	// another file, for make bench's plain-JavaScript Worker.
+	Entry string
 }
 
 // Worker is a running workerd.
@@ -58,10 +58,7 @@ func Start(ctx context.Context, cfg Config) (*Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	bin := cfg.Binary
-	if bin == "" {
-		bin = BinaryPath(root)
-	}
+	bin := BinaryPath(root)
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("workerd is not installed (%v): run `make workerd`", err)
 	}
@@ -78,7 +75,19 @@ func Start(ctx context.Context, cfg Config) (*Worker, error) {
 	// Beside the Worker's files: a configuration embeds files by paths
 	// relative to itself.
 	config := filepath.Join(build, "workerd-"+strconv.Itoa(port)+".capnp")
-	if err := os.WriteFile(config, []byte(capnp(filepath.Join(root, "web"), port, cfg)), 0o644); err != nil {
+	entry := "worker.mjs"
+	if cfg.Entry != "" {
+		// workerd embeds files beside its configuration only.
+		b, err := os.ReadFile(cfg.Entry)
+		if err != nil {
+			return nil, err
+		}
+		entry = "entry-" + strconv.Itoa(port) + ".mjs"
+		if err := os.WriteFile(filepath.Join(build, entry), b, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.WriteFile(config, []byte(capnp(filepath.Join(root, "web"), entry, port, cfg)), 0o644); err != nil {
 		return nil, err
 	}
 	w := &Worker{URL: "http://127.0.0.1:" + strconv.Itoa(port), done: make(chan struct{})}
@@ -90,6 +99,9 @@ func Start(ctx context.Context, cfg Config) (*Worker, error) {
 	go func() {
 		w.cmd.Wait()
 		os.Remove(config)
+		if entry != "worker.mjs" {
+			os.Remove(filepath.Join(build, entry))
+		}
 		close(w.done)
 	}()
 	if err := w.waitReady(ctx, port); err != nil {
@@ -128,6 +140,9 @@ func (w *Worker) Log() string {
 	return strings.TrimSpace(w.log.String())
 }
 
+// PID is workerd's process, whose CPU time make bench reads.
+func (w *Worker) PID() int { return w.cmd.Process.Pid }
+
 // Stop ends workerd and waits for it.
 func (w *Worker) Stop() {
 	w.cmd.Process.Kill()
@@ -154,7 +169,8 @@ func freePort() (int, error) {
 // capnp is the workerd configuration: the Worker on 127.0.0.1:port, web/ as
 // its ASSETS binding, and an outbound network that may reach loopback (the
 // fake API), which workerd's default does not allow.
-func capnp(web string, port int, cfg Config) string {
+// entry is the file of the Worker's entry module, beside the configuration.
+func capnp(web, entry string, port int, cfg Config) string {
 	q := strconv.Quote
 	timeout := ""
 	if cfg.Timeout > 0 {
@@ -173,7 +189,7 @@ const config :Workerd.Config = (
 
 const proxy :Workerd.Worker = (
   modules = [
-    (name = "worker.mjs", esModule = embed "worker.mjs"),
+    (name = "worker.mjs", esModule = embed ` + q(entry) + `),
     (name = "wasm_exec.js", esModule = embed "wasm_exec.js"),
     (name = "app.wasm", wasm = embed "app.wasm"),
   ],

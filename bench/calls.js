@@ -1,0 +1,49 @@
+// make bench, in the page under test: the plain-JavaScript call a user
+// would otherwise write, the minimal Go client's call, ours, and timers for
+// each. cmd/bench sets globalThis.benchConfig = {base, user, pass} first.
+(() => {
+  const { base, user, pass } = globalThis.benchConfig;
+  globalThis.plainCall = async () => {
+    const r = await fetch(base + "/account", {
+      headers: { Authorization: "Basic " + btoa(user + ":" + pass), Accept: "application/json" },
+      credentials: "omit", redirect: "error",
+    });
+    const body = await r.text();
+    return { ok: r.ok, status: r.status, body, account: r.ok ? JSON.parse(body) : null };
+  };
+  globalThis.ourCall = () => fetchAccount(user, pass, { baseURL: base });
+  globalThis.minimalCall = async () => {
+    const r = await minimalGet(base + "/account", "Basic " + btoa(user + ":" + pass));
+    return { ok: r.status === 200 };
+  };
+  // The floor: bench/minimalclient, on the page's thread with script tags
+  // (served under /bench/minimal/ with its brotli copy, like the module).
+  globalThis.loadMinimal = async () => {
+    await new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = "/bench/minimal/wasm_exec.js";
+      s.onload = resolve;
+      s.onerror = reject;
+      document.head.append(s);
+    });
+    const go = new Go();
+    const { instance } = await WebAssembly.instantiateStreaming(fetch("/bench/minimal/minimal.wasm"), go.importObject);
+    go.run(instance);
+  };
+  globalThis.timeEach = async (fn, n) => {
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      const r = await fn();
+      times.push(performance.now() - t0);
+      if (!r.ok) throw new Error("call failed: " + r.status);
+    }
+    return times;
+  };
+  globalThis.timeBurst = async (fn, n) => {
+    const t0 = performance.now();
+    const rs = await Promise.all(Array.from({ length: n }, fn));
+    if (rs.some((r) => !r.ok)) throw new Error("a call failed");
+    return performance.now() - t0;
+  };
+})();

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"sync/atomic"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/heapprofiler"
+	"github.com/chromedp/cdproto/network"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// The module's own figures: size, start-up, calls and memory.
+
+// sizes reads a module's size as served: raw, gzip -9 (the standard
+// library) and brotli -q 11 (the brotli tool, when installed).
+func sizes(path string) (Sizes, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Sizes{}, fmt.Errorf("%w: run `make bench`, which builds it first", err)
+	}
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	w.Write(b)
+	w.Close()
+	s := Sizes{Raw: len(b), Gzip: buf.Len()}
+	if out, err := exec.Command("brotli", "-q", "11", "-c", path).Output(); err == nil {
+		s.Brotli = len(out)
+	}
+	return s, nil
+}
+
+// readMarks reads the page's start-up marks (prefix-load, -compiled,
+// -ready) as milliseconds after navigation start.
+func readMarks(ctx context.Context, t *chromedp.Target, prefix string) ([]float64, error) {
+	return chromedp.Evaluate[[]float64](`["load", "compiled", "ready"].map(n => performance.getEntriesByName(`+
+		quote(prefix+"-")+` + n)[0].startTime)`)(ctx, t)
+}
+
+// readyTime loads a page in a fresh browser context each time (an empty
+// cache, like a first visit) and returns the median of each phase and of
+// the total.
+func readyTime(chromium context.Context, url, prefix string, loads int) (Ready, error) {
+	var load, compiled, started, total []float64
+	for i := 0; i < loads; i++ {
+		tab, cancel := chromedp.NewContext(chromium, chromedp.WithNewBrowserContext())
+		marks, err := chromedp.Run(tab, func(ctx context.Context, t *chromedp.Target) ([]float64, error) {
+			if err := chromedp.Do(ctx, noNetworkRecording(), chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`))); err != nil {
+				return nil, err
+			}
+			return readMarks(ctx, t, prefix)
+		})
+		cancel()
+		if err != nil {
+			return Ready{}, err
+		}
+		load, compiled = append(load, marks[0]), append(compiled, marks[1]-marks[0])
+		started, total = append(started, marks[2]-marks[1]), append(total, marks[2])
+	}
+	// The total is its own median, not the sum of the phases' medians.
+	return Ready{median(load), median(compiled), median(started), median(total)}, nil
+}
+
+// counted counts the requests a server answers and the body bytes it sends.
+type counted struct {
+	next            http.Handler
+	requests, bytes atomic.Int64
+}
+
+func (c *counted) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.requests.Add(1)
+	c.next.ServeHTTP(&countingWriter{w, &c.bytes}, r)
+}
+
+func (c *counted) reset() { c.requests.Store(0); c.bytes.Store(0) }
+
+type countingWriter struct {
+	http.ResponseWriter
+	n *atomic.Int64
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.n.Add(int64(len(p)))
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *countingWriter) Flush() { http.NewResponseController(w.ResponseWriter).Flush() }
+
+// warmReady loads the page twice in one fresh browser context and times
+// the second load: the HTTP cache and the browser's compiled-code cache at
+// work, under the server's cache policy. It returns the median ready time
+// of the repeat visits and what they asked of the server.
+func warmReady(chromium context.Context, url string, server *counted, loads int) (ms float64, requests, bodyBytes int, err error) {
+	var times []float64
+	for i := 0; i < loads; i++ {
+		tab, cancel := chromedp.NewContext(chromium, chromedp.WithNewBrowserContext())
+		marks, err := chromedp.Run(tab, func(ctx context.Context, t *chromedp.Target) ([]float64, error) {
+			ready := chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`))
+			if err := chromedp.Do(ctx, noNetworkRecording(), chromedp.Navigate(url), ready); err != nil {
+				return nil, err
+			}
+			server.reset()
+			if err := chromedp.Do(ctx, chromedp.Navigate(url), ready); err != nil {
+				return nil, err
+			}
+			return readMarks(ctx, t, "sipgate")
+		})
+		cancel()
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		times = append(times, marks[2])
+	}
+	return median(times), int(server.requests.Load()), int(server.bytes.Load()), nil
+}
+
+// noNetworkRecording turns off the DevTools network log that chromedp
+// switches on for every tab. With it on, the browser keeps a copy of every
+// response for DevTools, the 9 MB module included; a visitor's browser does
+// not, and the figures are meant to be theirs.
+func noNetworkRecording() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, network.Disable, cdp.Empty{})
+		return err
+	})
+}
+
+// perCall interleaves blocks of our calls, plain calls and the minimal Go
+// client's calls, so that drift of the machine falls on all alike.
+func perCall(tab context.Context, calls int) (Calls, error) {
+	const block = 25
+	kinds := []string{"ourCall", "plainCall", "minimalCall"}
+	times := make([][]float64, len(kinds))
+	for _, k := range kinds {
+		if _, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(%s, 20)", k), chromedp.EvalAwaitPromise)); err != nil {
+			return Calls{}, err // warm-up
+		}
+	}
+	for len(times[0]) < calls {
+		n := min(block, calls-len(times[0]))
+		for i, k := range kinds {
+			t, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(%s, %d)", k, n), chromedp.EvalAwaitPromise))
+			if err != nil {
+				return Calls{}, err
+			}
+			times[i] = append(times[i], t...)
+		}
+	}
+	return Calls{N: calls, OursMs: median(times[0]), PlainMs: median(times[1]), FloorMs: median(times[2])}, nil
+}
+
+// concurrent times bursts of calls at once, ours and plain in turn, three
+// rounds each, and keeps the medians.
+func concurrent(tab context.Context, c *Calls) error {
+	var ours, plain []float64
+	for i := 0; i < 3; i++ {
+		o, err := chromedp.Run(tab, chromedp.Evaluate[float64](fmt.Sprintf("timeBurst(ourCall, %d)", c.Burst), chromedp.EvalAwaitPromise))
+		if err != nil {
+			return err
+		}
+		p, err := chromedp.Run(tab, chromedp.Evaluate[float64](fmt.Sprintf("timeBurst(plainCall, %d)", c.Burst), chromedp.EvalAwaitPromise))
+		if err != nil {
+			return err
+		}
+		ours, plain = append(ours, o), append(plain, p)
+	}
+	c.BurstMs, c.PlainBurstMs = median(ours), median(plain)
+	return nil
+}
+
+// memory reads the module's linear memory and the page's JS heap (after a
+// garbage collection) before and after many sequential calls.
+func memory(tab context.Context, m *Memory) error {
+	type reading struct {
+		linear int
+		heap   float64
+	}
+	measure := func() (int, float64, error) {
+		r, err := chromedp.Run(tab, func(ctx context.Context, t *chromedp.Target) (reading, error) {
+			if _, err := cdp.Call(ctx, t, heapprofiler.CollectGarbage, cdp.Empty{}); err != nil {
+				return reading{}, err
+			}
+			heap, err := cdp.Call(ctx, t, cdpruntime.GetHeapUsage, cdp.Empty{})
+			if err != nil {
+				return reading{}, err
+			}
+			linear, err := chromedp.Evaluate[int](`__wasmMemoryBytes()`, chromedp.EvalAwaitPromise)(ctx, t)
+			return reading{linear, heap.UsedSize}, err
+		})
+		return r.linear, r.heap, err
+	}
+	var err error
+	if m.LinearBefore, m.HeapBefore, err = measure(); err != nil {
+		return err
+	}
+	if _, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(ourCall, %d).then(() => [])", m.Calls), chromedp.EvalAwaitPromise)); err != nil {
+		return err
+	}
+	m.LinearAfter, m.HeapAfter, err = measure()
+	return err
+}
