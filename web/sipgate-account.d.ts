@@ -116,6 +116,8 @@ export interface LoadOptions {
   wasmURL?: string | URL;
   /** Default: wasm_exec.js beside sipgate-account.js (a bundler rewrites it to the emitted asset). */
   wasmExecURL?: string | URL;
+  /** false runs the module on the page's thread; by default it runs in a Web Worker and the page's functions forward to it. */
+  worker?: boolean;
 }
 
 /** Why load() failed, and which file. */
