@@ -52,7 +52,7 @@ async function start({ wasm, wasmExec }) {
   const { resp, err } = await response;
   if (err) {
     await nextTask();
-    fail({ stage: "fetch", error: String(err), violation: blocked(wasm), reachable: await reachable(wasm) });
+    fail({ stage: "fetch", error: String(err), violation: blocked(wasm) }); // the loader asks whether it is reachable
     return;
   }
   if (!resp.ok) {
@@ -96,18 +96,6 @@ function blocked(url) {
 }
 
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-async function reachable(url) {
-  const controller = new AbortController();
-  try {
-    await fetch(url, { mode: "no-cors", cache: "no-store", signal: controller.signal });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    controller.abort();
-  }
-}
 
 // call runs one call with its arguments rebuilt as the page passed them
 // (see the loader's marshal), so the module judges them as it would there.

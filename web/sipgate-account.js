@@ -178,7 +178,11 @@ function startWorker(files) {
       if (m.type === "compiled") performance.mark("sipgate-compiled", { detail: m.download });
       else if (m.type === "failed") {
         worker.terminate();
-        reject(describe(m.failure, files));
+        const f = m.failure;
+        // The worker's origin is the page's: the page asks for it.
+        if (f.stage === "fetch" && !f.violation) {
+          reachable(files.wasm).then((r) => reject(describe({ ...f, reachable: r }, files)));
+        } else reject(describe(f, files));
       } else if (m.type === "ready") {
         install(forwarders(worker));
         performance.mark("sipgate-ready");
