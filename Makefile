@@ -36,6 +36,12 @@ need = command -v $(1) >/dev/null 2>&1 || { \
     echo "$(1) is not installed: run 'sudo apt-get install $(2)' (Debian) and try again" >&2; exit 1; \
   fi; }
 
+# $(call npm-tool,PACKAGE,VERSION) installs PACKAGE@VERSION from the npm
+# registry into build/PACKAGE (not committed) unless that version is there.
+npm-tool = grep -qF '"version": "$(2)"' build/$(1)/node_modules/$(1)/package.json 2>/dev/null || { $(call need,npm,npm) && \
+  echo "installing $(1)@$(2) (npm) into build/$(1)" && \
+  npm install --prefix build/$(1) --no-save --no-audit --no-fund --loglevel=error $(1)@$(2); }
+
 .PHONY: build brotli-tool demo serve test vet unit types edge workerd browser chromium engines servers lighthouse bench fuzz screenshot package bundlers clean
 
 # Go's build cache makes a rebuild with no change cheap, so build always runs
@@ -112,16 +118,12 @@ edge:
 WORKERD_VERSION := 1.20261117.1
 WORKERD         := build/workerd/node_modules/.bin/workerd
 workerd:
-	@grep -qF '"version": "$(WORKERD_VERSION)"' build/workerd/node_modules/workerd/package.json 2>/dev/null || { $(call need,npm,npm) && \
-	  echo "installing workerd@$(WORKERD_VERSION) (npm) into build/workerd" && \
-	  npm install --prefix build/workerd --no-save --no-audit --no-fund --loglevel=error workerd@$(WORKERD_VERSION); }
+	@$(call npm-tool,workerd,$(WORKERD_VERSION))
 	@$(WORKERD) --version
 
 # Type-checks a usage example (e2e/typescript) against web/sipgate-account.d.ts.
 types:
-	@$(TSC) --version 2>/dev/null | grep -qF $(TS_VERSION) || { $(call need,npm,npm) && \
-	  echo "installing typescript@$(TS_VERSION) (npm) into build/typescript" && \
-	  npm install --prefix build/typescript --no-save --no-audit --no-fund --loglevel=error typescript@$(TS_VERSION); }
+	@$(call npm-tool,typescript,$(TS_VERSION))
 	$(TSC) -p e2e/typescript
 
 # Browser tests need Debian's chromium.
@@ -153,9 +155,7 @@ servers:
 LIGHTHOUSE_VERSION := 12.2.3
 LIGHTHOUSE         := build/lighthouse/node_modules/.bin/lighthouse
 lighthouse:
-	@grep -qF '"version": "$(LIGHTHOUSE_VERSION)"' build/lighthouse/node_modules/lighthouse/package.json 2>/dev/null || { $(call need,npm,npm) && \
-	  echo "installing lighthouse@$(LIGHTHOUSE_VERSION) (npm) into build/lighthouse" && \
-	  npm install --prefix build/lighthouse --no-save --no-audit --no-fund --loglevel=error lighthouse@$(LIGHTHOUSE_VERSION); }
+	@$(call npm-tool,lighthouse,$(LIGHTHOUSE_VERSION))
 
 # A benchmark, not a test: it prints figures and writes bench/out/bench.json.
 bench: build chromium engines edge workerd lighthouse
