@@ -128,7 +128,14 @@ func TestDropsAClientThatStopsReading(t *testing.T) {
 	}
 	defer conn.Close()
 	io.WriteString(conn, "GET /big.txt HTTP/1.1\r\nHost: x\r\n\r\n")
-	// Read nothing until the server has let go of the connection.
+	// Read nothing until the server has taken the connection (before that
+	// it counts none) and then let go of it.
+	for deadline := time.Now().Add(30 * time.Second); guard.openConns() == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the server never took the connection")
+		}
+		time.Sleep(time.Millisecond)
+	}
 	for deadline := time.Now().Add(30 * time.Second); guard.openConns() > 0; {
 		if time.Now().After(deadline) {
 			t.Fatal("the server still holds the connection of a client that reads nothing")
