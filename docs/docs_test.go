@@ -5,6 +5,7 @@
 package docs
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -222,6 +223,11 @@ func TestBuildConstraints(t *testing.T) {
 		}
 		for _, m := range line.FindAllStringSubmatch(read(t, path), -1) {
 			expr := m[1]
+			// A test build of the module adds its own tag: js && wasm && probeoption.
+			extra, tagged := strings.CutPrefix(expr, "js && wasm && ")
+			if tagged && regexp.MustCompile(`^\w+$`).MatchString(extra) && !strings.Contains(extra, "js") {
+				continue
+			}
 			if strings.Contains(expr, "js") && expr != "js && wasm" && expr != "!(js && wasm)" {
 				t.Errorf("%s: //go:build %s; spell the browser build `js && wasm` or `!(js && wasm)`", path, expr)
 			}
@@ -344,5 +350,43 @@ func TestIncludedFiles(t *testing.T) {
 	}
 	if found == 0 {
 		t.Error("no page includes a file (<!-- file: PATH -->)")
+	}
+}
+
+// TestServedFiles: the files a host must serve, as embedding.md and
+// deploying.md list them, are the npm package's files (web/package.json).
+func TestServedFiles(t *testing.T) {
+	var pkg struct {
+		Files []string `json:"files"`
+	}
+	if err := json.Unmarshal([]byte(read(t, "../web/package.json")), &pkg); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, f := range pkg.Files {
+		if !strings.Contains(f, "/") { // element/package.json only points resolvers at the element
+			want = append(want, f)
+		}
+	}
+	slices.Sort(want)
+	file := regexp.MustCompile("`([^`]+)`")
+	for _, page := range []string{"embedding.md", "deploying.md"} {
+		text := read(t, page)
+		_, rest, ok1 := strings.Cut(text, "<!-- files: the package's, as a host serves them -->")
+		list, _, ok2 := strings.Cut(rest, "<!-- end files -->")
+		if !ok1 || !ok2 {
+			t.Errorf("%s lacks the list of files between its markers", page)
+			continue
+		}
+		var got []string
+		for _, m := range file.FindAllStringSubmatch(list, -1) {
+			if !strings.HasPrefix(m[1], ".") {
+				got = append(got, m[1])
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s lists %v, want the package's files %v", page, got, want)
+		}
 	}
 }

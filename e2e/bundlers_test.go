@@ -5,11 +5,13 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -22,15 +24,46 @@ import (
 
 // The npm package as users take it: e2e/bundlers is a small app that
 // installs the tarball of `make package` (make bundlers installs it, with
-// Vite, webpack and TypeScript at pinned versions, into build/bundlers),
-// type-checks against the package's types, and is built by each bundler
-// with its defaults. Each build is served from a loopback port of its own
-// and looks up the demo account, with load() and with the element, against
-// the fake API on another origin.
+// each bundler at a pinned version, into build/bundlers), type-checks
+// against the package's types, and is built by each bundler in the
+// configurations users have: defaults, ES-module output, formats without
+// import.meta, and no asset plugin with the files copied as
+// docs/embedding.md says. Each build is served from a loopback port of its
+// own and looks up the demo account, with load() and with the element,
+// against the fake API on another origin, with the module in its Worker.
 
 // bundlerModules is where make bundlers installs the app's dependencies;
 // the test puts the app's sources beside it.
 const bundlerModules = "../build/bundlers/node_modules"
+
+// bundle is one build of the app.
+type bundle struct {
+	name, tool string
+	args       []string
+	dist       string
+	// page is the app's page to put into dist as index.html, where the
+	// tool does not write one.
+	page string
+	// copied: the package's files are copied beside the bundle, as the
+	// docs say for a bundler that does not emit them.
+	copied bool
+	// query is added to the page's URL: "files" makes the app name the
+	// copied files in load(), as an iife bundle must.
+	query string
+}
+
+var bundles = []bundle{
+	{name: "vite", tool: "vite", args: []string{"build"}, dist: "dist/vite"},
+	{name: "webpack", tool: "webpack", dist: "dist/webpack", page: "webpack.html"},
+	{name: "webpack esm output", tool: "webpack", args: []string{"--config", "webpack.esm.config.js"}, dist: "dist/webpack-esm", page: "module.html"},
+	{name: "esbuild esm", tool: "esbuild", args: []string{"src/main.js", "--bundle", "--format=esm", "--log-level=error", "--outfile=dist/esbuild-esm/main.js"},
+		dist: "dist/esbuild-esm", page: "module.html", copied: true},
+	{name: "esbuild iife", tool: "esbuild", args: []string{"src/main.js", "--bundle", "--log-level=error", "--outfile=dist/esbuild-iife/main.js"},
+		dist: "dist/esbuild-iife", page: "webpack.html", copied: true, query: "files"},
+	{name: "rollup with import-meta-assets", tool: "rollup", args: []string{"-c", "rollup.config.mjs", "--silent"}, dist: "dist/rollup", page: "module.html"},
+	{name: "rollup", tool: "rollup", args: []string{"-c", "rollup.plain.config.mjs", "--silent"}, dist: "dist/rollup-plain", page: "module.html", copied: true},
+	{name: "parcel", tool: "parcel", args: []string{"build", "index.html", "--dist-dir", "dist/parcel", "--no-cache", "--log-level", "error"}, dist: "dist/parcel"},
+}
 
 func TestBundlers(t *testing.T) {
 	installed, err := os.ReadFile(filepath.Join(bundlerModules, "sipgate-account", devserver.WasmFile))
@@ -43,6 +76,10 @@ func TestBundlers(t *testing.T) {
 	}
 	if !bytes.Equal(installed, built) {
 		t.Fatal("the installed package holds another module than web/: run `make bundlers`")
+	}
+	copies, err := docsCopiedFiles()
+	if err != nil {
+		t.Fatal(err)
 	}
 	// The app's sources go beside its node_modules, as in any project: the
 	// Vite dev server serves only files under the project's root.
@@ -64,26 +101,35 @@ func TestBundlers(t *testing.T) {
 		}
 	}
 
-	t.Run("tsc", func(t *testing.T) {
-		// strict, moduleResolution bundler (tsconfig.json), against the package's exports.
-		npx(t, "tsc", "-p", ".")
-	})
+	for _, config := range []string{"tsconfig.json", "tsconfig.node16.json", "tsconfig.nodenext.json"} {
+		t.Run("tsc "+config, func(t *testing.T) {
+			// strict, against the package's exports: moduleResolution
+			// bundler, node16 and nodenext.
+			npx(t, "tsc", "-p", config)
+		})
+	}
 	t.Run("vite dev", func(t *testing.T) {
 		// The dev server serves the package from node_modules as it is.
 		port := freePort(t)
 		cmd := exec.Command(filepath.Join(app, "node_modules", ".bin", "vite"), "--host", "127.0.0.1", "--port", port, "--strictPort")
 		cmd.Dir = app
 		s := startServer(t, "vite", cmd, port)
-		lookUpInBundle(t, s.url)
+		lookUpInBundle(t, s.url+"/?")
 	})
-	for _, b := range []struct {
-		name, tool string
-		args       []string
-		dist, page string
-	}{
-		{"vite", "vite", []string{"build"}, "dist/vite", ""},
-		{"webpack", "webpack", nil, "dist/webpack", "webpack.html"},
-	} {
+	t.Run("import map", func(t *testing.T) {
+		// No bundler: the package's files as they are installed, named by
+		// the page's import map.
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/" {
+				http.ServeFile(w, r, filepath.Join(app, "importmap.html"))
+				return
+			}
+			http.FileServer(http.Dir(app)).ServeHTTP(w, r)
+		}))
+		defer srv.Close()
+		lookUpInBundle(t, srv.URL+"/?")
+	})
+	for _, b := range bundles {
 		t.Run(b.name, func(t *testing.T) {
 			npx(t, b.tool, b.args...)
 			dist := filepath.Join(app, b.dist)
@@ -92,7 +138,20 @@ func TestBundlers(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				os.WriteFile(filepath.Join(dist, "index.html"), html, 0o644)
+				if err := os.WriteFile(filepath.Join(dist, "index.html"), html, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if b.copied {
+				for _, name := range copies {
+					data, err := os.ReadFile(filepath.Join(bundlerModules, "sipgate-account", name))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(filepath.Join(dist, name), data, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
 			}
 			var wasm atomic.Int64
 			files := http.FileServer(http.Dir(dist))
@@ -103,13 +162,33 @@ func TestBundlers(t *testing.T) {
 				files.ServeHTTP(w, r)
 			}))
 			defer srv.Close()
-			lookUpInBundle(t, srv.URL)
+			url := srv.URL + "/"
+			if b.query != "" {
+				url += "?" + b.query + "&"
+			} else {
+				url += "?"
+			}
+			lookUpInBundle(t, url)
 			// The module came from the bundle: the asset the bundler emitted.
 			if wasm.Load() == 0 {
 				t.Errorf("the module was not fetched from the bundle at %s", srv.URL)
 			}
 		})
 	}
+}
+
+// docsCopiedFiles reads, from docs/embedding.md's copy command, the files
+// a bundler that does not emit them needs beside the bundle.
+func docsCopiedFiles() ([]string, error) {
+	doc, err := os.ReadFile("../docs/embedding.md")
+	if err != nil {
+		return nil, err
+	}
+	m := regexp.MustCompile(`cp node_modules/sipgate-account/\{([^}]+)\} `).FindSubmatch(doc)
+	if m == nil {
+		return nil, errors.New("docs/embedding.md has no `cp node_modules/sipgate-account/{…} …` command")
+	}
+	return strings.Split(string(m[1]), ","), nil
 }
 
 // lookUpInBundle opens a built app and reads what it looked up.
@@ -119,13 +198,14 @@ func lookUpInBundle(t *testing.T, appURL string) {
 	api := strings.TrimSuffix(pageURL, "/") + "/v2"
 	var got map[string]string
 	err := chromedp.Do(tab,
-		chromedp.Navigate(appURL+"/?api="+api),
+		chromedp.Navigate(appURL+"api="+api),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-done="true"]`)),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			var err error
 			got, err = chromedp.Evaluate[map[string]string](`({
 				load: document.getElementById("load-result").textContent,
 				element: document.getElementById("element-result").textContent,
+				thread: document.getElementById("thread").textContent,
 			})`)(ctx, tg)
 			return err
 		}),
@@ -137,6 +217,9 @@ func lookUpInBundle(t *testing.T, appURL string) {
 		if got[way] != "company: Demo Telefon GmbH" {
 			t.Errorf("with %s: %q\nconsole:\n%s", way, got[way], log.text())
 		}
+	}
+	if got["thread"] != "worker, Go on the page: false" {
+		t.Errorf("the module ran in %q, want its Worker\nconsole:\n%s", got["thread"], log.text())
 	}
 }
 

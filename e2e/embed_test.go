@@ -357,20 +357,83 @@ func TestEmbedOptionsNeverIgnored(t *testing.T) {
 		t.Errorf("element with another wasm-url: %q", msg)
 	}
 
-	// Given its files first, the element starts the module from them.
+	// Given its files first, the element starts the module from them; a
+	// load() that names the same files shares that instance, one that names
+	// none is not handed it: markup does not choose the code a script runs.
 	tab, _ = openEmbedder(t, "/blank.html")
-	evaluate[bool](t, tab, `(async () => {
+	got = evaluate[map[string]any](t, tab, `(async () => {
 		await import(ELEMENT);
 		const el = document.createElement("sipgate-account");
 		el.setAttribute("wasm-url", "ORIGIN/sipgate-account.wasm?from=attribute");
 		el.setAttribute("wasm-exec-url", "ORIGIN/wasm_exec.js?from=attribute");
 		document.body.append(el);
-		await (await import(LOADER)).load();
-		return true;
+		const m = await import(LOADER);
+		const none = await m.load().then(() => null, (e) => e.name + ": " + e.message);
+		const named = await m.load({wasmURL: "ORIGIN/sipgate-account.wasm?from=attribute", wasmExecURL: "ORIGIN/wasm_exec.js?from=attribute"});
+		return {none, named: typeof named.fetchAccount};
 	})()`)
 	for _, file := range []string{"/sipgate-account.wasm?from=attribute", "/wasm_exec.js?from=attribute"} {
 		if !requested(file) {
 			t.Errorf("the element's file URLs were not used: nobody asked for %s", file)
 		}
+	}
+	if none, _ := got["none"].(string); !strings.HasPrefix(none, "SipgateLoadError: ") || !strings.Contains(none, "attributes named") || got["named"] != "function" {
+		t.Errorf("load() beside an element that named its files = %v, want refused without options and shared with the same files", got)
+	}
+	// The other way round: started by the page's own load() with its files,
+	// the element beside it works with the same attributes.
+	tab, _ = openEmbedder(t, "/blank.html")
+	company := evaluate[string](t, tab, `(async () => {
+		const m = await import(LOADER);
+		await m.load({wasmURL: "ORIGIN/sipgate-account.wasm?from=script"});
+		await import(ELEMENT);
+		const el = document.createElement("sipgate-account");
+		el.setAttribute("wasm-url", "ORIGIN/sipgate-account.wasm?from=script");
+		el.setAttribute("base-url", "ORIGIN/v2");
+		const answered = new Promise((resolve) => {
+			el.addEventListener("sipgate-account", (e) => resolve(e.detail.account.company));
+			el.addEventListener("sipgate-error", (e) => resolve(e.detail.message));
+		});
+		document.body.append(el);
+		const root = el.shadowRoot;
+		root.querySelector("[name=user]").value = `+js(mockapi.DemoUser)+`;
+		root.querySelector("[name=pass]").value = `+js(mockapi.DemoPassword)+`;
+		root.querySelector("button").click();
+		return answered;
+	})()`)
+	if company != "Demo Telefon GmbH" {
+		t.Errorf("element beside the page's load() with the same files: %q", company)
+	}
+}
+
+// TestMarkupCannotChooseCode: an element injected into a page (an HTML
+// injection) names a script and a module on another origin. Neither is
+// fetched nor run, the element says why, and the page's own load() still
+// gets the module from its own files.
+func TestMarkupCannotChooseCode(t *testing.T) {
+	tab, _ := openEmbedder(t, "/blank.html")
+	before := elsewhereRequests.Load()
+	got := evaluate[map[string]any](t, tab, `(async () => {
+		await import(ELEMENT);
+		document.body.insertAdjacentHTML("beforeend",
+			'<sipgate-account id="injected" wasm-exec-url="`+elsewhereURL+`/x.js" wasm-url="`+elsewhereURL+`/x.wasm"></sipgate-account>');
+		const el = document.getElementById("injected");
+		const failed = await new Promise((resolve) => {
+			el.addEventListener("sipgate-error", (e) => resolve(e.detail.name + ": " + e.detail.message));
+			el.addEventListener("sipgate-account", () => resolve("answered"));
+			if (el.shadowRoot.querySelector("[part=result]").textContent) resolve(el.shadowRoot.querySelector("[part=result]").textContent);
+		});
+		const sg = await (await import(LOADER)).load();
+		const r = await sg.fetchAccount(`+js(mockapi.DemoUser)+`, `+js(mockapi.DemoPassword)+`, {baseURL: "ORIGIN/v2"});
+		return {failed, company: r.account && r.account.company, shown: el.shadowRoot.querySelector("[part=result]").textContent};
+	})()`)
+	if failed, _ := got["failed"].(string); !strings.HasPrefix(failed, "SipgateLoadError: ") || !strings.Contains(failed, "markup does not choose") {
+		t.Errorf("element naming files on another origin: %v", got)
+	}
+	if got["company"] != "Demo Telefon GmbH" {
+		t.Errorf("the page's own load() beside the injected element: %v", got)
+	}
+	if n := elsewhereRequests.Load() - before; n != 0 {
+		t.Errorf("the other origin was asked %d times for the files the markup named", n)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -189,9 +190,11 @@ func embedderPages() http.Handler {
 			w.Header().Set("Access-Control-Allow-Origin", "*")
 			http.ServeFile(w, r, filepath.Join(webDir, "sipgate-account.js"))
 			return
-		case "/lib/account-view.js", "/spa/account-view.js":
+		case "/lib/account-view.js", "/spa/account-view.js", "/lib/sipgate-account-host.js", "/spa/sipgate-account-host.js":
+			// The modules a bundle holds with the loader.
+			w.Header().Set("Content-Type", "text/javascript")
 			w.Header().Set("Access-Control-Allow-Origin", "*")
-			http.ServeFile(w, r, filepath.Join(webDir, "account-view.js"))
+			http.ServeFile(w, r, filepath.Join(webDir, path.Base(r.URL.Path)))
 			return
 		default:
 			if strings.HasPrefix(r.URL.Path, "/spa/") {

@@ -219,7 +219,7 @@ func TestPageLoadsCompressedModule(t *testing.T) {
 		t.Fatalf("%v: make build writes the brotli copy", err)
 	}
 	// The page's text files arrive compressed too (make build writes their copies).
-	for _, file := range []string{"", "app.js", "sipgate-account.js", "sipgate-account-worker.js", "wasm_exec.js", "style.css", "account-view.js"} {
+	for _, file := range []string{"", "app.js", "sipgate-account.js", "sipgate-account-host.js", "wasm_exec.js", "style.css", "account-view.js"} {
 		req, _ := http.NewRequest("GET", pageURL+file, nil)
 		req.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
 		resp, err := http.DefaultTransport.RoundTrip(req)

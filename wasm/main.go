@@ -24,15 +24,26 @@ var client = sipgate.NewClient(nil) // net/http's Fetch-backed transport
 
 func main() {
 	// fetchAccount(user, pass, options?) -> Promise<Result>
-	js.Global().Set("fetchAccount", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		return start(args, parseBasicArgs)
-	}))
+	install("fetchAccount", parseBasicArgs)
 	// fetchAccountWithToken(accessToken, options?) -> Promise<Result>
-	js.Global().Set("fetchAccountWithToken", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		return start(args, parseTokenArgs)
-	}))
+	install("fetchAccountWithToken", parseTokenArgs)
 	// Block forever: the callbacks above keep being served while the page lives.
 	select {}
+}
+
+// install puts one of the contract's functions on globalThis, with the
+// names of the options it reads as its optionKeys: the loader forwards
+// exactly those to a module in a Worker, so an option is named once, here.
+func install(name string, parse func([]js.Value) (*call, error)) {
+	fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		return start(args, parse)
+	})
+	keys := make([]any, len(options))
+	for i, o := range options {
+		keys[i] = o.key
+	}
+	fn.Set("optionKeys", js.ValueOf(keys))
+	js.Global().Set(name, fn)
 }
 
 // start begins one call and returns its promise. The arguments are read
@@ -132,7 +143,8 @@ func parseTokenArgs(args []js.Value) (*call, error) {
 	return c, nil
 }
 
-// parseOptions reads args[i], the options object, into c.
+// parseOptions reads args[i], the options object, into c: each option
+// in options, in its order.
 func parseOptions(c *call, args []js.Value, i int) error {
 	c.opts.Origin = pageOrigin
 	opts := js.Undefined()
@@ -146,50 +158,60 @@ func parseOptions(c *call, args []js.Value, i int) error {
 	default:
 		return invalidf("options must be an object, undefined or null, not %s", typeName(opts))
 	}
-
-	base, err := option(opts, "baseURL")
-	if err != nil {
-		return err
+	for _, o := range options {
+		v, err := option(opts, o.key)
+		if err != nil {
+			return err
+		}
+		if v.IsUndefined() { // an option whose value is undefined takes its default
+			continue
+		}
+		if err := o.read(c, v); err != nil {
+			return err
+		}
 	}
-	switch typeOf(base) {
-	case js.TypeUndefined:
-	case js.TypeString:
-		c.opts.BaseURL = base.String()
+	return nil
+}
+
+// An option of fetchAccount and fetchAccountWithToken: its key, and how
+// a value other than undefined is read into a call.
+type optionRule struct {
+	key  string
+	read func(c *call, v js.Value) error
+}
+
+// options are the options the module reads, in the order it reads them.
+// This table is their one declaration: the functions carry its keys to
+// the loader (see install).
+var options = []optionRule{
+	{"baseURL", func(c *call, v js.Value) error {
+		if typeOf(v) != js.TypeString {
+			return invalidf("options.baseURL must be a string, not %s", typeName(v))
+		}
+		c.opts.BaseURL = v.String()
 		if c.opts.BaseURL == "" { // the core reads "" as the default
 			return invalidf("options.baseURL must not be empty; leave it out for the default %s", sipgate.DefaultBaseURL)
 		}
-	default:
-		return invalidf("options.baseURL must be a string, not %s", typeName(base))
-	}
-
-	timeout, err := option(opts, "timeoutMs")
-	if err != nil {
-		return err
-	}
-	switch typeOf(timeout) {
-	case js.TypeUndefined:
-	case js.TypeNumber:
-		ms := timeout.Float()
+		return nil
+	}},
+	{"timeoutMs", func(c *call, v js.Value) error {
+		if typeOf(v) != js.TypeNumber {
+			return invalidf("options.timeoutMs must be a number > 0, not %s", typeName(v))
+		}
+		ms := v.Float()
 		if !(ms > 0) { // also catches NaN
 			return invalidf("options.timeoutMs must be a number > 0, not %v", ms)
 		}
 		c.opts.Timeout = millis(ms)
-	default:
-		return invalidf("options.timeoutMs must be a number > 0, not %s", typeName(timeout))
-	}
-
-	signal, err := option(opts, "signal")
-	if err != nil {
-		return err
-	}
-	switch {
-	case signal.IsUndefined():
-	case isAbortSignal(signal):
-		c.signal = signal
-	default:
-		return invalidf("options.signal must be an AbortSignal, not %s", typeName(signal))
-	}
-	return nil
+		return nil
+	}},
+	{"signal", func(c *call, v js.Value) error {
+		if !isAbortSignal(v) {
+			return invalidf("options.signal must be an AbortSignal, not %s", typeName(v))
+		}
+		c.signal = v
+		return nil
+	}},
 }
 
 // option reads options[key], turning a throwing getter into INVALID_ARGUMENT.

@@ -19,7 +19,10 @@ const baseURL = document.getElementById("baseURL");
 async function applyConfig() {
   const config = await readConfig();
   const base = configBaseURL(config.baseURL);
-  if (base) baseURL.value = baseURL.defaultValue = new URL(base, location.origin).href;
+  // Only the field's default: a field the visitor (or a password manager)
+  // already changed keeps its value, since the browser shows the default
+  // only until then.
+  if (base) baseURL.defaultValue = new URL(base, location.origin).href;
   const demo = demoLogin(config);
   if (demo) {
     const hint = document.getElementById("demo-hint");

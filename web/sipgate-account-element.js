@@ -13,7 +13,8 @@
 // ::part(label), ::part(input), ::part(button), ::part(result), ::part(mode).
 // wasm-url and wasm-exec-url say where the module's files are, for a page
 // whose files are not beside this one; they count when the element starts
-// the module (on connecting), as load()'s options do.
+// the module (on connecting), as load()'s options do, and only on the
+// loader's own origin: markup does not choose which code runs.
 
 import { load } from "./sipgate-account.js";
 import { el, errorView, resultView } from "./account-view.js";
@@ -133,12 +134,17 @@ export class SipgateAccountElement extends HTMLElement {
     this.setAttribute("mode", v === "token" ? "token" : "password");
   }
 
-  /** load()'s options from the wasm-url and wasm-exec-url attributes, resolved against the page. */
+  /**
+   * load()'s options from the wasm-url and wasm-exec-url attributes,
+   * resolved against the page. Marked as markup's: the loader takes them
+   * only on its own origin, and never hands the instance they started to a
+   * script that did not name the same files.
+   */
   #files() {
-    const options = {};
+    const options = { [Symbol.for("sipgate-account.from-markup")]: true };
     for (const [attr, key] of [["wasm-url", "wasmURL"], ["wasm-exec-url", "wasmExecURL"]]) {
       const v = this.getAttribute(attr);
-      if (v) options[key] = new URL(v, document.baseURI);
+      if (v) options[key] = URL.canParse(v, document.baseURI) ? new URL(v, document.baseURI) : v;
     }
     return options;
   }

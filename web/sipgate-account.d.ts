@@ -110,13 +110,18 @@ export interface SipgateAccount {
   fetchAccountWithToken: FetchAccountWithToken;
 }
 
-/** Where the module's files are; relative URLs are taken relative to where they are by default, beside sipgate-account.js. */
+/**
+ * Where the module's files are; relative URLs are taken relative to where they are by default, beside
+ * sipgate-account.js (or to the page, in a bundle where import.meta.url is empty, which must name all three).
+ */
 export interface LoadOptions {
   /** Default: sipgate-account.wasm beside sipgate-account.js (a bundler rewrites it to the emitted asset). */
   wasmURL?: string | URL;
   /** Default: wasm_exec.js beside sipgate-account.js (a bundler rewrites it to the emitted asset). */
   wasmExecURL?: string | URL;
-  /** false runs the module on the page's thread; by default it runs in a Web Worker and the page's functions forward to it. */
+  /** Default: sipgate-account-host.js beside sipgate-account.js, the module Worker's script (a bundler bundles it as a worker). */
+  workerURL?: string | URL;
+  /** false runs the module on the page's thread; by default it runs in a module Web Worker and the page's functions forward to it. */
   worker?: boolean;
 }
 

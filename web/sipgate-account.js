@@ -4,29 +4,67 @@
 //   import { load } from "https://your.host/sipgate-account.js";
 //   const { fetchAccount, fetchAccountWithToken } = await load();
 //
-// load() finds wasm_exec.js and sipgate-account.wasm beside this file, and
+// load() finds its files beside this file (or where its options say), and
 // starts one Go instance per page however often it is called, from however
-// many copies of this file. The instance runs in a Web Worker
-// (sipgate-account-worker.js), so compiling and starting it never blocks the
-// page. Start-up is marked sipgate-load, sipgate-compiled (its detail: the
-// module's download, encodedBytes and decodedBytes) and sipgate-ready; fetchAccount and fetchAccountWithToken on the page forward each
-// call to it. Where a Worker cannot start (a policy forbids it), the module
-// runs on the page's thread instead. It has no side effects on import; the
+// many copies of this file. The module runs in a module Web Worker
+// (sipgate-account-host.js), so compiling and starting it never blocks the
+// page; where no Worker may start, the same host module runs on the page's
+// thread over the same messages, and the console says why. fetchAccount and
+// fetchAccountWithToken on the page forward each call to it. Start-up is
+// marked sipgate-load, sipgate-compiled (its detail: the module's download,
+// encodedBytes and decodedBytes) and sipgate-ready (its detail: the thread
+// it runs on, "worker" or "page"). It has no side effects on import; the
 // <sipgate-account> element is sipgate-account-element.js.
 //
 // Nothing here sees a password except to pass it on to fetchAccount; nothing
 // is stored.
 
-// The files beside this one, in the literal form bundlers recognize
-// (Vite and webpack emit each as an asset and rewrite the URL); as plain
-// files on any host they resolve beside this file.
-const defaultWasmURL = () => new URL("./sipgate-account.wasm", import.meta.url);
-const defaultWasmExecURL = () => new URL("./wasm_exec.js", import.meta.url);
+import { serve } from "./sipgate-account-host.js";
+
+// The files beside this one, in the literal form bundlers recognize (they
+// emit each and rewrite the URL); as plain files on any host they resolve
+// beside this file. Each is null where this file has no URL of its own (an
+// iife or CommonJS bundle, where import.meta is empty): such a page names
+// its files as load()'s options.
+//
+// The host module's literal is the Worker's own (see workerWays): a bundler
+// bundles it as a worker. Its plain URL, which a Worker started from a
+// blob: imports, is known only beside an unbundled loader: a second
+// literal would make bundlers emit the file twice (Parcel then loses one).
+const defaults = {
+  wasm: () => new URL("./sipgate-account.wasm", import.meta.url),
+  wasmExec: () => new URL("./wasm_exec.js", import.meta.url),
+  worker: () => {
+    const here = import.meta.url;
+    return /^https?:/.test(here) ? new URL(HOST_FILE, here) : null;
+  },
+};
+const HOST_FILE = "./sipgate-account-host.js";
+
+function defaultURL(file) {
+  try {
+    return defaults[file]();
+  } catch {
+    return null;
+  }
+}
+
+// The options that name a file, with the file each names.
+const fileOptions = [
+  ["wasm", "wasmURL", "sipgate-account.wasm"],
+  ["wasmExec", "wasmExecURL", "wasm_exec.js"],
+  ["worker", "workerURL", "sipgate-account-host.js"],
+];
 
 // One instance per page: the running start lives on globalThis under a
 // registered symbol, so that two copies of this file (two URLs, two
 // versions) share it.
 const INSTANCE = Symbol.for("sipgate-account.instance");
+
+// The element passes the files its attributes name under this key: markup
+// may not choose code from another origin, and an instance it chose is
+// never handed to a caller that did not name the same files.
+const FROM_MARKUP = Symbol.for("sipgate-account.from-markup");
 
 /** Why load() failed: which file, and what to do about it. */
 export class SipgateLoadError extends Error {
@@ -39,11 +77,11 @@ export class SipgateLoadError extends Error {
 
 /**
  * Loads the module once per page.
- * @param {{wasmURL?: string|URL, wasmExecURL?: string|URL, worker?: boolean}} [options]
+ * @param {{wasmURL?: string|URL, wasmExecURL?: string|URL, workerURL?: string|URL, worker?: boolean}} [options]
  *   Where the files are; relative URLs are taken relative to where the
- *   files are by default, beside this file. worker: false runs the module
- *   on the page's thread. A later call with other files than the running
- *   module's is refused.
+ *   files are by default, beside this file (or the page, where this file
+ *   has no URL). worker: false runs the module on the page's thread. A
+ *   later call with other files than the running module's is refused.
  * @returns {Promise<{fetchAccount: Function, fetchAccountWithToken: Function}>}
  */
 export function load(options) {
@@ -63,10 +101,12 @@ export function load(options) {
     if (files.given) {
       return Promise.reject(new SipgateLoadError(
         "the module already runs on this page (started with script tags), so load() cannot start it from " +
-          `${files.wasm}: call load() without options`, files.wasm));
+          `${files.wasm ?? files.wasmExec ?? files.worker}: call load() without options`, files.wasm ?? files.wasmExec ?? files.worker));
     }
     return Promise.resolve(api());
   }
+  const unknown = unknownFile(files);
+  if (unknown) return Promise.reject(unknown);
   const instance = { ...files, started: start(files) };
   globalThis[INSTANCE] = instance;
   // A failed load leaves nothing running, so a later call may try again
@@ -77,39 +117,90 @@ export function load(options) {
   return instance.started;
 }
 
-// resolveFiles turns load()'s options into the two file URLs; givenWasm
-// and givenExec say which of them the caller named.
+// resolveFiles turns load()'s options into the file URLs (null for a
+// default this file cannot know) and which of them the caller named.
 function resolveFiles(options) {
   if (options !== undefined && options !== null && typeof options !== "object") {
     throw new TypeError(`load() takes an options object, not ${typeof options}`);
   }
-  const { wasmURL, wasmExecURL, worker } = options ?? {};
-  const givenWasm = wasmURL !== undefined, givenExec = wasmExecURL !== undefined;
-  // A relative URL is taken relative to where the file is by default
-  // (beside this file, or where the bundler put it): written with
-  // import.meta.url itself, a bundler would take it for a file to emit.
-  const wasm = defaultWasmURL(), wasmExec = defaultWasmExecURL();
-  return {
-    wasm: givenWasm ? new URL(wasmURL, wasm) : wasm,
-    wasmExec: givenExec ? new URL(wasmExecURL, wasmExec) : wasmExec,
-    inWorker: worker !== false,
-    givenWasm, givenExec, given: givenWasm || givenExec,
-  };
+  const o = options ?? {};
+  const markup = o[FROM_MARKUP] === true;
+  const files = { inWorker: o.worker !== false, given: false, named: {} };
+  for (const [file, option] of fileOptions) {
+    const value = o[option];
+    const fallback = defaultURL(file);
+    if (value === undefined) {
+      files[file] = fallback;
+      continue;
+    }
+    // A relative URL is taken relative to where the file is by default
+    // (beside this file, or where the bundler put it), or to the page when
+    // this file has no URL of its own.
+    let url;
+    try {
+      url = new URL(value, fallback ?? document.baseURI);
+    } catch {
+      throw new SipgateLoadError(`load(): ${option} ${JSON.stringify(String(value))} is not a URL`, value);
+    }
+    if (markup) refuseForeign(url, option);
+    files[file] = url;
+    files.named[file] = true;
+    files.given = true;
+  }
+  files.byMarkup = markup && files.given;
+  return files;
+}
+
+// unknownFile says which file load() cannot start from: where this file
+// has no URL of its own, the page names them.
+function unknownFile(files) {
+  for (const [file, option, name] of fileOptions.slice(0, 2)) {
+    if (!files[file]) {
+      return new SipgateLoadError(`load() cannot tell where ${name} is: this copy of sipgate-account.js has no URL of its own ` +
+        `(import.meta.url is empty in an iife or CommonJS bundle). Copy the files beside your bundle and name them: ` +
+        `load({ wasmURL, wasmExecURL, workerURL }).`, option);
+    }
+  }
+  return null;
+}
+
+// refuseForeign keeps markup from choosing code: an attribute may name the
+// module's files only on the loader's own origin (the page's, where the
+// loader has no URL of its own). An injected <sipgate-account
+// wasm-exec-url="https://elsewhere/x.js"> would otherwise run that script,
+// and with it read the passwords typed into the page.
+function refuseForeign(url, option) {
+  const own = (defaultURL("wasmExec") ?? new URL(document.baseURI)).origin;
+  if (url.origin !== own) {
+    throw new SipgateLoadError(`<sipgate-account> may name the module's files only on ${own}, not ${url.origin} ` +
+      `(${option === "wasmURL" ? "wasm-url" : "wasm-exec-url"}): markup does not choose which code runs. ` +
+      `A page that loads them from elsewhere passes their URLs to load() in its own script.`, url);
+  }
 }
 
 // clashWith says why a load() that names other files than the running
 // module's cannot be served: one Go instance per page, started from the
-// first call's files. Options are never dropped silently.
+// first call's files. Options are never dropped silently, and an instance
+// whose files markup chose is never handed to a caller that did not name
+// the same files.
 function clashWith(existing, files) {
-  for (const [name, given, want, have] of [
-    ["wasmURL", files.givenWasm, files.wasm, existing.wasm],
-    ["wasmExecURL", files.givenExec, files.wasmExec, existing.wasmExec],
-  ]) {
-    if (given && want.href !== have.href) {
+  for (const [file, option] of fileOptions) {
+    const want = files[file], have = existing[file];
+    if (files.named[file] && want?.href !== have?.href) {
       return new SipgateLoadError(
         `the module already runs on this page from ${have} (an earlier load() or a <sipgate-account> element started it), ` +
-          `so load() cannot start it from ${want} (${name}): there is one Go instance per page. ` +
+          `so load() cannot start it from ${want} (${option}): there is one Go instance per page. ` +
           "Give every load() and element the same file URLs, or none.", want);
+    }
+  }
+  if (existing.byMarkup && !files.byMarkup) {
+    const chosen = fileOptions.filter(([file]) => existing.named[file] && !files.named[file]);
+    if (chosen.length > 0) {
+      const [file, option] = chosen[0];
+      return new SipgateLoadError(
+        `the module on this page was started from ${existing[file]}, which a <sipgate-account> element's attributes named; ` +
+          `a load() that does not name that file (${option}) is not handed it, since markup does not choose the code a page's ` +
+          "script runs. Name the same files in load(), or start the module from the page's script first.", existing[file]);
     }
   }
   return null;
@@ -126,86 +217,153 @@ function running() {
   return typeof globalThis.fetchAccount === "function" && typeof globalThis.fetchAccountWithToken === "function";
 }
 
+// start runs the host module (sipgate-account-host.js) in a Worker, or
+// where none may start, on this thread; the same messages either way.
 async function start(files) {
   performance.mark("sipgate-load");
   if (files.inWorker && typeof Worker === "function" && typeof document !== "undefined") {
-    const worker = await startWorker(files);
-    if (worker) return worker;
-    // No Worker could start here (a policy forbids it): the page's thread.
+    const why = [];
+    // A policy that forbids the Worker says so as a violation event, in
+    // some engines instead of a throw.
+    let forbidden = false;
+    const violated = (e) => { forbidden ||= /^(worker|child|script)-src/.test(e.effectiveDirective || e.violatedDirective); };
+    document.addEventListener("securitypolicyviolation", violated);
+    try {
+      for (const way of workerWays(files)) {
+        const worker = way.make(why);
+        if (!worker) continue;
+        const fns = await open(worker, files, way.started);
+        if (fns) return ready(fns, "worker");
+        why.push(`${way.name}: it did not run (${way.url ?? "the bundled worker"}: missing, not served as a JavaScript module, or refused)`);
+      }
+    } finally {
+      document.removeEventListener("securitypolicyviolation", violated);
+    }
+    console.warn(pageThreadWarning(why, files, forbidden || why.some((w) => /Content.Security.Policy/i.test(w))));
   }
-  return startHere(files);
+  const { port1, port2 } = new MessageChannel();
+  serve(port2);
+  return ready(await open(port1, files), "page");
 }
 
-// ---------------------------------------------------------------------------
-// In a Web Worker.
+function ready(fns, thread) {
+  install(fns);
+  performance.mark("sipgate-ready", { detail: { thread } });
+  return api();
+}
 
-// newWorker starts the worker script. The literal new Worker(new URL(…))
-// lets bundlers bundle it; a page on another origin than the script may not
-// start it by URL, so there a tiny same-origin script imports it. Returns
-// null when neither may start (a policy that forbids workers or blob:).
-function newWorker() {
+// workerWays are the ways to start the host module in a module Worker, in
+// the order they are tried:
+// - by its URL, written as the literal new Worker(new URL(…), { type:
+//   "module" }) that bundlers recognize and bundle. Its policy is its own
+//   script's Content-Security-Policy (which cmd/serve and the recipes send
+//   on every file);
+// - from a blob: URL that imports it, which a page on another origin than
+//   the file needs, and which takes the page's own policy. A page whose
+//   policy is in a <meta> tag starts it only this way: a Worker started by
+//   URL would not be bound by that policy.
+function workerWays(files) {
+  const url = files.worker;
+  const byURL = {
+    name: "the Worker from its URL",
+    url,
+    make: (why) => attempt(why, "the Worker from its URL", () => files.named.worker
+      ? new Worker(url, { type: "module" })
+      : new Worker(new URL("./sipgate-account-host.js", import.meta.url), { type: "module" })),
+  };
+  let blob;
+  const fromBlob = {
+    name: "the Worker from a blob: URL",
+    url,
+    make: (why) => {
+      if (!url) return null;
+      blob = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: "text/javascript" }));
+      const worker = attempt(why, "the Worker from a blob: URL", () => new Worker(blob, { type: "module" }));
+      if (!worker) URL.revokeObjectURL(blob);
+      return worker;
+    },
+    // Once the worker ran (or failed), the blob: URL is not needed again.
+    started: () => URL.revokeObjectURL(blob),
+  };
+  return metaPolicy() ? [fromBlob] : [byURL, fromBlob];
+}
+
+function attempt(why, name, make) {
   try {
-    return new Worker(new URL("./sipgate-account-worker.js", import.meta.url));
-  } catch {
-    // Not this page's origin: bootstrap from a blob: URL.
-  }
-  try {
-    const script = `importScripts(${JSON.stringify(new URL("./sipgate-account-worker.js", import.meta.url).href)});`;
-    return new Worker(URL.createObjectURL(new Blob([script], { type: "text/javascript" })));
-  } catch {
+    return make();
+  } catch (e) {
+    why.push(`${name}: ${e && e.message !== undefined ? e.message : e}`);
     return null;
   }
 }
 
-// startWorker runs the module in a worker and resolves with the page's
-// fetchAccount and fetchAccountWithToken, which forward to it; null when
-// the worker itself could not start.
-function startWorker(files) {
-  const worker = newWorker();
-  if (!worker) return Promise.resolve(null);
+// metaPolicy tells whether the page has a Content-Security-Policy in a
+// <meta> tag.
+function metaPolicy() {
+  return [...document.querySelectorAll("meta[http-equiv]")].some((m) => m.httpEquiv.toLowerCase() === "content-security-policy");
+}
+
+function pageThreadWarning(why, files, policy) {
+  return "sipgate-account: the module runs on the page's thread, which it blocks while it starts, because its Worker could not start: " +
+    why.join("; ") + ". " + (policy
+      ? "Allow the Worker in this page's Content-Security-Policy: worker-src " + (files.worker ? files.worker.origin : "'self'") + " blob:."
+      : "Serve sipgate-account-host.js beside sipgate-account.js (a bundler that understands new Worker(new URL(\"./…\", import.meta.url)) does), " +
+        "or name where it is with load({ workerURL }).") + " load({ worker: false }) chooses the page's thread without this warning.";
+}
+
+// open runs the start messages on port (a Worker, or a MessagePort whose
+// other end the host serves here). It resolves with the forwarding
+// functions once the module runs, rejects when it could not start, and
+// resolves null when a Worker never ran the host at all.
+function open(port, files, started) {
   return new Promise((resolve, reject) => {
     let heard = false;
-    worker.onerror = (e) => {
+    const first = () => {
+      if (!heard) started?.();
+      heard = true;
+    };
+    port.onerror = (e) => {
       if (heard) return;
-      // The script did not run at all: blocked, or not there.
+      first();
+      // The script did not run at all: blocked, missing or refused.
       e.preventDefault?.();
-      worker.terminate();
+      port.terminate();
       resolve(null);
     };
-    worker.onmessage = (e) => {
-      heard = true;
+    port.onmessage = (e) => {
+      first();
       const m = e.data;
       if (m.type === "compiled") performance.mark("sipgate-compiled", { detail: m.download });
       else if (m.type === "failed") {
-        worker.terminate();
+        port.terminate?.();
+        port.close?.();
         const f = m.failure;
         // The worker's origin is the page's: the page asks for it.
         if (f.stage === "fetch" && !f.violation) {
           reachable(files.wasm).then((r) => reject(describe({ ...f, reachable: r }, files)));
         } else reject(describe(f, files));
       } else if (m.type === "ready") {
-        install(forwarders(worker));
-        performance.mark("sipgate-ready");
-        resolve(api());
+        resolve(forwarders(port, m.optionKeys));
       }
     };
-    worker.postMessage({ type: "start", wasm: files.wasm.href, wasmExec: files.wasmExec.href });
+    port.postMessage({ type: "start", wasm: files.wasm.href, wasmExec: files.wasmExec.href });
   });
 }
 
 // install puts the functions on globalThis, where the module puts them
-// when it runs on the page's thread: the contract's globals.
+// itself when it runs with script tags: the contract's globals.
 function install(fns) {
   globalThis.fetchAccount = fns.fetchAccount;
   globalThis.fetchAccountWithToken = fns.fetchAccountWithToken;
 }
 
 // forwarders are fetchAccount and fetchAccountWithToken on the page: each
-// call's arguments go to the worker, its outcome comes back.
-function forwarders(worker) {
+// call's arguments go to the host, its outcome comes back. optionKeys are
+// the options the module declares it reads; they cross, and no others.
+function forwarders(port, optionKeys) {
   const pending = new Map();
   let next = 0;
-  worker.onmessage = (e) => {
+  port.onmessage = (e) => {
     const m = e.data;
     const call = pending.get(m.id);
     if (m.type !== "settled" || !call) return;
@@ -214,7 +372,7 @@ function forwarders(worker) {
     if (m.error) call.reject(Object.assign(new Error(m.error.message), { name: m.error.name, code: m.error.code }));
     else call.resolve(m.result);
   };
-  worker.onerror = (e) => {
+  port.onerror = (e) => {
     e.preventDefault?.();
     for (const [id, call] of pending) {
       pending.delete(id);
@@ -226,26 +384,26 @@ function forwarders(worker) {
     return new Promise((resolve, reject) => {
       const id = ++next;
       const signals = [];
-      const slots = args.slice(0, optionsAt + 1).map((v, i) => (i === optionsAt ? optionsSlot(v, signals) : slot(v)));
-      const onAbort = () => worker.postMessage({ type: "abort", id });
+      const crossed = args.slice(0, optionsAt + 1).map((v, i) => (i === optionsAt ? crossOptions(v, optionKeys, signals) : cross(v)));
+      const onAbort = () => port.postMessage({ type: "abort", id });
       for (const s of signals) s.addEventListener("abort", onAbort);
       const done = () => { for (const s of signals) s.removeEventListener("abort", onAbort); };
       pending.set(id, { resolve, reject, done });
-      worker.postMessage({ type: "call", id, fn, args: slots });
+      port.postMessage({ type: "call", id, fn, args: crossed });
     });
   };
   return { fetchAccount: forward("fetchAccount", 2), fetchAccountWithToken: forward("fetchAccountWithToken", 1) };
 }
 
-// A string longer than this is cut before it crosses to the worker: the
+// A string longer than this is cut before it crosses to the host: the
 // module refuses it by its length either way (far below this), and a
 // hundred million characters need not be copied to be refused.
 const CROSSING_LIMIT = 1 << 16;
 
-// slot carries one argument to the worker as it is, when the value can be
-// copied; otherwise as its kind, from which the worker builds a stand-in of
+// cross carries one argument to the host as it is, when the value can be
+// copied; otherwise as its kind, from which the host builds a stand-in of
 // the same type. The module then judges it as it would on the page.
-function slot(v) {
+function cross(v) {
   switch (typeof v) {
     case "string":
       return { value: v.length > CROSSING_LIMIT ? v.slice(0, CROSSING_LIMIT + 1) : v };
@@ -253,19 +411,20 @@ function slot(v) {
     case "function":
       return { kind: typeof v };
     case "object":
-      return v === null ? { value: null } : { kind: "object" };
+      if (v === null) return { value: null };
+      return isAbortSignal(v) ? { kind: "signal", aborted: v.aborted } : { kind: "object" };
   }
   return { value: v }; // number, boolean, bigint, undefined
 }
 
-// optionsSlot reads the options the module reads, once each and in its
+// crossOptions reads the options the module reads, once each and in its
 // order, so that a getter or a Proxy trap runs as it would: a throw is
-// carried over and thrown again in the worker. An AbortSignal stays on the
+// carried over and thrown again in the host. An AbortSignal stays on the
 // page; its abort is forwarded.
-function optionsSlot(options, signals) {
-  if (typeof options !== "object" || options === null) return slot(options);
+function crossOptions(options, optionKeys, signals) {
+  if (typeof options !== "object" || options === null) return cross(options);
   const keys = {};
-  for (const key of ["baseURL", "timeoutMs", "signal"]) {
+  for (const key of optionKeys) {
     let v;
     try {
       v = Reflect.get(options, key);
@@ -273,12 +432,8 @@ function optionsSlot(options, signals) {
       keys[key] = { threw: String(e && e.message !== undefined ? e.message : e) };
       continue;
     }
-    if (key === "signal" && isAbortSignal(v)) {
-      signals.push(v);
-      keys[key] = { kind: "signal", aborted: v.aborted };
-    } else {
-      keys[key] = slot(v);
-    }
+    if (isAbortSignal(v)) signals.push(v);
+    keys[key] = cross(v);
   }
   return { kind: "options", keys };
 }
@@ -290,95 +445,6 @@ function isAbortSignal(v) {
     return false;
   }
 }
-
-// ---------------------------------------------------------------------------
-// On the page's thread.
-
-async function startHere(files) {
-  const { wasm, wasmExec } = files;
-  const violations = watchPolicy();
-  try {
-    // The download starts at once, while wasm_exec.js loads.
-    const response = fetch(wasm).then((resp) => ({ resp }), (err) => ({ err }));
-    await goRuntime(files, violations);
-    const { resp, err } = await response;
-    if (err) {
-      await nextTask();
-      throw describe({ stage: "fetch", error: String(err), violation: violations.blocked(wasm), reachable: await reachable(wasm) }, files);
-    }
-    if (!resp.ok) throw describe({ stage: "status", status: resp.status, statusText: resp.statusText }, files);
-    const type = (resp.headers.get("Content-Type") ?? "").split(";")[0].trim().toLowerCase();
-    if (type !== "application/wasm") throw describe({ stage: "type", type }, files);
-    const go = new globalThis.Go();
-    let instance;
-    try {
-      ({ instance } = await WebAssembly.instantiateStreaming(resp, go.importObject));
-    } catch (e) {
-      throw describe({ stage: "compile", error: String(e && e.message) }, files);
-    }
-    performance.mark("sipgate-compiled", { detail: downloadOf(wasm) });
-    // run() settles only if the Go program exits, which it never should.
-    go.run(instance).then(() => console.error("sipgate-account: the module stopped; reload the page"));
-    if (!running()) throw describe({ stage: "install" }, files);
-    performance.mark("sipgate-ready");
-    return api();
-  } finally {
-    violations.stop();
-  }
-}
-
-// goRuntime makes sure Go's wasm_exec.js has run (it defines globalThis.Go),
-// adding it as a classic script when the page has not.
-function goRuntime(files, violations) {
-  const url = files.wasmExec;
-  if (typeof globalThis.Go === "function") return Promise.resolve();
-  if (typeof document === "undefined") {
-    return Promise.reject(new SipgateLoadError(`load() needs a page (a document) to add ${url}; in a worker, importScripts it first`, url));
-  }
-  return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = url.href;
-    script.async = true;
-    script.onload = () => {
-      if (typeof globalThis.Go === "function") resolve();
-      else reject(describe({ stage: "runtime", notGo: true }, files));
-    };
-    script.onerror = async () => {
-      await nextTask();
-      reject(describe({ stage: "runtime", violation: violations.blocked(url) }, files));
-    };
-    document.head.append(script);
-  });
-}
-
-// downloadOf is what Resource Timing says of the module's download, for
-// the sipgate-compiled mark (the worker reports its own the same way).
-function downloadOf(url) {
-  const e = performance.getEntriesByName(url.href)[0];
-  return e ? { encodedBytes: e.encodedBodySize, decodedBytes: e.decodedBodySize, transferBytes: e.transferSize } : null;
-}
-
-// watchPolicy collects this page's Content-Security-Policy violations while
-// the module loads, so that a fetch or script the policy blocked is told
-// apart from one the network or the files' server failed.
-function watchPolicy() {
-  const seen = [];
-  const record = (e) => seen.push({ uri: e.blockedURI, directive: e.effectiveDirective || e.violatedDirective });
-  const target = typeof document === "undefined" ? globalThis : document;
-  target.addEventListener?.("securitypolicyviolation", record);
-  return {
-    blocked(url) {
-      return seen.find((v) => v.uri && (url.href === v.uri || url.href.startsWith(v.uri))) ?? null;
-    },
-    stop() {
-      target.removeEventListener?.("securitypolicyviolation", record);
-    },
-  };
-}
-
-// A violation event is queued as a task of its own; this lets it arrive
-// before the decision.
-const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 // reachable asks the server without CORS (an opaque answer), which tells a
 // server that answers but withholds CORS from one that cannot be reached.
@@ -400,16 +466,23 @@ async function reachable(url) {
 
 // describe words the facts of a failed start (from either thread) as a
 // SipgateLoadError that says what to fix.
-function describe(f, { wasm, wasmExec, givenWasm, givenExec }) {
+function describe(f, { wasm, wasmExec, named }) {
+  const givenWasm = named.wasm === true, givenExec = named.wasmExec === true;
   switch (f.stage) {
     case "runtime":
       if (f.notGo) {
         return new SipgateLoadError(`${wasmExec} loaded but did not define Go: it is not Go's wasm_exec.js ` +
           "(a server that answers a missing file with a page gives this too)." + whereItLooked(givenExec, "wasmExecURL"), wasmExec);
       }
+      if (f.type && !f.type.includes("javascript")) {
+        return new SipgateLoadError(`${wasmExec} is served as "${f.type}", not JavaScript.` + (f.type === "text/html"
+          ? " A page came back instead of the file: most likely the file is not there and the server answered with its fallback page." +
+            whereItLooked(givenExec, "wasmExecURL")
+          : " Configure the server to send .js as text/javascript (see docs/deploying.md)."), wasmExec);
+      }
       return new SipgateLoadError(f.violation
         ? `${wasmExec} could not be loaded: this page's Content-Security-Policy blocks it (${f.violation.directive}). Add ${wasmExec.origin} to the policy's script-src.`
-        : `${wasmExec} could not be loaded (missing, or a network error).` + whereItLooked(givenExec, "wasmExecURL"), wasmExec);
+        : `${wasmExec} could not be loaded (missing, not served as JavaScript, not allowed to this page's origin by CORS, or a network error).` + whereItLooked(givenExec, "wasmExecURL"), wasmExec);
     case "fetch":
       if (f.violation) {
         return new SipgateLoadError(`${wasm} could not be fetched: this page's Content-Security-Policy blocks it (${f.violation.directive}). ` +
@@ -446,5 +519,5 @@ function whereItLooked(given, option) {
     ? ` Check the URL given as ${option}.`
     : " load() looked for it beside sipgate-account.js (where a bundler that understands " +
       "new URL(\"./…\", import.meta.url) puts it too); if your bundler or server puts the files elsewhere, " +
-      "pass their URLs as load({ wasmURL, wasmExecURL }).";
+      "pass their URLs as load({ wasmURL, wasmExecURL, workerURL }).";
 }

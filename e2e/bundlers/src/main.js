@@ -4,8 +4,18 @@
 import { load, SipgateLoadError } from "sipgate-account";
 import "sipgate-account/element";
 
-const api = new URLSearchParams(location.search).get("api") ?? undefined;
+const params = new URLSearchParams(location.search);
+const api = params.get("api") ?? undefined;
 const DEMO = { user: "demo@example.com", pass: "demo-password" };
+// ?files: the module's files were copied beside the page, and the bundle
+// (an iife, whose import.meta is empty) names them, as docs/embedding.md says.
+const files = params.has("files")
+  ? {
+      wasmURL: new URL("sipgate-account.wasm", document.baseURI),
+      wasmExecURL: new URL("wasm_exec.js", document.baseURI),
+      workerURL: new URL("sipgate-account-host.js", document.baseURI),
+    }
+  : undefined;
 
 /** @param {string} id @param {string} text */
 function show(id, text) {
@@ -15,9 +25,13 @@ function show(id, text) {
 
 async function withLoad() {
   try {
-    const { fetchAccount } = await load();
+    const { fetchAccount } = await load(files);
     const r = await fetchAccount(DEMO.user, DEMO.pass, { baseURL: api });
     show("load-result", r.ok ? `company: ${r.account.company}` : `error: ${r.error.code}`);
+    // Where the module runs: the loader's sipgate-ready mark says, and Go's
+    // runtime (wasm_exec.js) never comes to a page whose module runs in its Worker.
+    const mark = /** @type {PerformanceMark | undefined} */ (performance.getEntriesByName("sipgate-ready")[0]);
+    show("thread", `${mark?.detail?.thread}, Go on the page: ${"Go" in globalThis}`);
   } catch (err) {
     show("load-result", err instanceof SipgateLoadError ? `load failed: ${err.url}: ${err.message}` : `failed: ${err}`);
   }

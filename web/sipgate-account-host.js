@@ -1,0 +1,184 @@
+// sipgate-account-host.js: starts the Go module and serves its calls, the
+// same way wherever it runs. The loader (sipgate-account.js) runs it in a
+// module Web Worker, so that compiling and starting the module never blocks
+// the page; where no Worker may start, the loader runs this same module on
+// the page's thread over a MessageChannel. One start sequence, one message
+// protocol, one failure path: page and Worker behave alike by construction.
+//
+// It has no imports, so a bundler may bundle it as a worker or copy it as
+// a plain file, and it is a module either way. In a worker it serves the
+// worker's own port as soon as it runs; imported on a page it only exports
+// serve().
+//
+// This file only carries values across and reports facts: the module's
+// rules and words stay in Go, the loader's words in the loader.
+//
+// Messages from the loader:
+//   {type: "start", wasm, wasmExec}        load and run the module
+//   {type: "call", id, fn, args}           call fetchAccount or fetchAccountWithToken
+//   {type: "abort", id}                    the call's AbortSignal fired
+//   {type: "stats"}                        how large the module's memory is (tests and the bench)
+// Messages to the loader:
+//   {type: "compiled", download}           compiled; download: the module's sizes as sent and
+//                                          unpacked (Resource Timing)
+//   {type: "ready", optionKeys}            running; optionKeys: the options the module reads
+//   {type: "failed", failure}              the module could not start (facts)
+//   {type: "settled", id, result | error}  a call's outcome
+//   {type: "stats", memoryBytes}           the module's linear memory
+
+const inWorker = typeof WorkerGlobalScope === "function" && globalThis instanceof WorkerGlobalScope;
+
+/**
+ * Serves the protocol above on port (a worker's global scope or a
+ * MessagePort): one Go instance per port.
+ */
+export function serve(port) {
+  const controllers = new Map(); // call id -> AbortController, while it runs
+  let module; // the module's own functions and memory, once it runs
+  const send = (m) => port.postMessage(m);
+
+  // Policy violations seen while starting: a blocked file is told apart
+  // from one the network or its server failed. A worker has the policy of
+  // its own script (or, from a blob:, the page's); the page has its own.
+  const violations = [];
+  const target = typeof document === "undefined" ? globalThis : document;
+  const record = (e) => violations.push({ uri: e.blockedURI, directive: e.effectiveDirective || e.violatedDirective });
+  const blocked = (url) => {
+    const href = new URL(url).href;
+    return violations.find((v) => v.uri && (href === v.uri || href.startsWith(v.uri))) ?? null;
+  };
+
+  async function start({ wasm, wasmExec }) {
+    target.addEventListener("securitypolicyviolation", record);
+    try {
+      const failure = await run(wasm, wasmExec);
+      if (failure) send({ type: "failed", failure });
+    } finally {
+      target.removeEventListener("securitypolicyviolation", record);
+    }
+  }
+
+  // run starts the module and returns nothing, or the facts of a failure.
+  async function run(wasm, wasmExec) {
+    // The download starts at once, while wasm_exec.js loads.
+    const response = fetch(wasm).then((resp) => ({ resp }), (err) => ({ err }));
+    if (typeof globalThis.Go !== "function") {
+      try {
+        // Go's wasm_exec.js is a plain script that defines globalThis.Go;
+        // imported as a module it runs the same, in a module worker, a
+        // classic one and on the page alike (importScripts exists only in
+        // classic workers).
+        await import(/* webpackIgnore: true */ /* @vite-ignore */ wasmExec);
+      } catch (err) {
+        await nextTask();
+        const violation = blocked(wasmExec);
+        return { stage: "runtime", error: String(err), violation, type: violation ? null : await typeOf(wasmExec) };
+      }
+      if (typeof globalThis.Go !== "function") return { stage: "runtime", notGo: true };
+    }
+    const { resp, err } = await response;
+    if (err) {
+      await nextTask();
+      return { stage: "fetch", error: String(err), violation: blocked(wasm) }; // the loader asks whether it is reachable
+    }
+    if (!resp.ok) return { stage: "status", status: resp.status, statusText: resp.statusText };
+    const type = (resp.headers.get("Content-Type") ?? "").split(";")[0].trim().toLowerCase();
+    if (type !== "application/wasm") return { stage: "type", type };
+    const go = new globalThis.Go();
+    let instance;
+    try {
+      ({ instance } = await WebAssembly.instantiateStreaming(resp, go.importObject));
+    } catch (e) {
+      return { stage: "compile", error: String(e && e.message) };
+    }
+    send({ type: "compiled", download: downloadOf(wasm) });
+    // run() settles only if the Go program exits, which it never should.
+    go.run(instance).then(() => console.error("sipgate-account: the module stopped; reload the page"));
+    const { fetchAccount, fetchAccountWithToken } = globalThis;
+    if (typeof fetchAccount !== "function" || typeof fetchAccountWithToken !== "function") return { stage: "install" };
+    // The module's own functions, kept here: on the page's thread the
+    // loader puts its forwarders on globalThis in their place.
+    module = { fetchAccount, fetchAccountWithToken, memory: instance.exports.mem };
+    send({ type: "ready", optionKeys: [...(fetchAccount.optionKeys ?? [])] });
+  }
+
+  // call runs one call with its arguments rebuilt as the page passed them
+  // (see the loader's crossing), so the module judges them as it would there.
+  async function call({ id, fn, args }) {
+    const controller = new AbortController();
+    controllers.set(id, controller);
+    try {
+      const result = await module[fn](...args.map((crossed) => rebuild(crossed, controller)));
+      send({ type: "settled", id, result });
+    } catch (e) {
+      send({ type: "settled", id, error: { name: e && e.name, code: e && e.code, message: e && e.message } });
+    } finally {
+      controllers.delete(id);
+    }
+  }
+
+  port.onmessage = (event) => {
+    const m = event.data;
+    if (m.type === "start") start(m);
+    else if (m.type === "call") call(m);
+    else if (m.type === "abort") controllers.get(m.id)?.abort();
+    else if (m.type === "stats") send({ type: "stats", memoryBytes: module ? module.memory.buffer.byteLength : 0 });
+  };
+}
+
+// downloadOf is what Resource Timing says of a file's download, on this
+// thread's own timeline (a worker's is not the page's).
+function downloadOf(url) {
+  const e = performance.getEntriesByName(new URL(url).href)[0];
+  return e ? { encodedBytes: e.encodedBodySize, decodedBytes: e.decodedBodySize, transferBytes: e.transferSize } : null;
+}
+
+// typeOf is the media type a file is served as, null when it cannot be
+// fetched: a module script must be JavaScript, and a server that answers
+// a missing file with a page sends text/html.
+async function typeOf(url) {
+  try {
+    const resp = await fetch(url);
+    resp.body?.cancel();
+    return resp.ok ? (resp.headers.get("Content-Type") ?? "").split(";")[0].trim().toLowerCase() : null;
+  } catch {
+    return null;
+  }
+}
+
+// A violation event is queued as a task of its own; this lets it arrive
+// before the decision.
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+// rebuild turns a crossed argument back into a value of the kind the page
+// had: the value itself where it could be copied; otherwise a stand-in of
+// the same type; an options object as an object whose keys read as they
+// read there.
+function rebuild(crossed, controller) {
+  if ("value" in crossed) return crossed.value;
+  switch (crossed.kind) {
+    case "symbol":
+      return Symbol("argument");
+    case "function":
+      return function argument() {};
+    case "object":
+      return {};
+    case "signal":
+      if (crossed.aborted) controller.abort();
+      return controller.signal;
+    case "options": {
+      const options = {};
+      for (const [key, inner] of Object.entries(crossed.keys)) {
+        if ("threw" in inner) {
+          Object.defineProperty(options, key, { get() { throw new Error(inner.threw); }, enumerable: true });
+        } else {
+          options[key] = rebuild(inner, controller);
+        }
+      }
+      return options;
+    }
+  }
+  return undefined;
+}
+
+if (inWorker) serve(globalThis);
