@@ -30,6 +30,28 @@
     const { instance } = await WebAssembly.instantiateStreaming(fetch("/bench/minimal/minimal.wasm"), go.importObject);
     go.run(instance);
   };
+  // The floor in a module Worker (bench/minimalclient/worker.js), called
+  // with a message per call, as the module is in its Worker.
+  globalThis.loadMinimalWorker = () => new Promise((resolve, reject) => {
+    const worker = new Worker("/bench/minimal/worker.js", { type: "module" });
+    const pending = new Map();
+    let next = 0;
+    worker.onerror = reject;
+    worker.onmessage = (e) => {
+      if (e.data.ready) {
+        resolve();
+        return;
+      }
+      const settle = pending.get(e.data.id);
+      pending.delete(e.data.id);
+      settle(e.data);
+    };
+    globalThis.minimalWorkerCall = () => new Promise((settle) => {
+      const id = ++next;
+      pending.set(id, (d) => settle({ ok: d.status === 200, status: d.status }));
+      worker.postMessage({ id, url: base + "/account", authorization: "Basic " + btoa(user + ":" + pass) });
+    });
+  });
   globalThis.timeEach = async (fn, n) => {
     const times = [];
     for (let i = 0; i < n; i++) {

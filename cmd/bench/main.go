@@ -130,7 +130,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := chromedp.Do(tab, browser.Observe(), noNetworkRecording(), chromedp.Navigate(origin.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`)),
 		chromedp.Evaluate[chromedp.Void](config+string(callsJS)),
-		chromedp.Evaluate[chromedp.Void](`loadMinimal()`, chromedp.EvalAwaitPromise)); err != nil {
+		chromedp.Evaluate[chromedp.Void](`loadMinimal()`, chromedp.EvalAwaitPromise),
+		chromedp.Evaluate[chromedp.Void](`loadMinimalWorker()`, chromedp.EvalAwaitPromise)); err != nil {
 		return err
 	}
 	if f.Calls, err = perCall(tab, *calls); err != nil {
@@ -205,6 +206,7 @@ func floorRoot(web, bench, minimal string) (string, error) {
 	files := map[string]string{
 		"index.html":      filepath.Join(bench, "minimalclient", "index.html"),
 		"loader.js":       filepath.Join(bench, "minimalclient", "loader.js"),
+		"worker.js":       filepath.Join(bench, "minimalclient", "worker.js"),
 		"wasm_exec.js":    filepath.Join(web, "wasm_exec.js"),
 		"minimal.wasm":    minimal,
 		"minimal.wasm.br": minimal + ".br",

@@ -136,7 +136,7 @@ func noNetworkRecording() chromedp.Action[chromedp.Void] {
 // client's calls, so that drift of the machine falls on all alike.
 func perCall(tab context.Context, calls int) (Calls, error) {
 	const block = 25
-	kinds := []string{"ourCall", "plainCall", "minimalCall"}
+	kinds := []string{"ourCall", "plainCall", "minimalCall", "minimalWorkerCall"}
 	times := make([][]float64, len(kinds))
 	for _, k := range kinds {
 		if _, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(%s, 20)", k), chromedp.EvalAwaitPromise)); err != nil {
@@ -153,7 +153,7 @@ func perCall(tab context.Context, calls int) (Calls, error) {
 			times[i] = append(times[i], t...)
 		}
 	}
-	return Calls{N: calls, OursMs: median(times[0]), PlainMs: median(times[1]), FloorMs: median(times[2])}, nil
+	return Calls{N: calls, OursMs: median(times[0]), PlainMs: median(times[1]), FloorMs: median(times[2]), FloorWorkerMs: median(times[3])}, nil
 }
 
 // concurrent times bursts of calls at once, ours and plain in turn, three
