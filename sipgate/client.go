@@ -23,7 +23,24 @@ const DefaultTimeout = 15 * time.Second
 // Client sends account look-ups. The zero value is not usable; call NewClient.
 type Client struct {
 	http *http.Client
+	// afterFunc is the timeout's timer: it calls f once d has passed,
+	// unless stop is called first. time.AfterFunc unless WithTimer says
+	// otherwise.
+	afterFunc func(d time.Duration, f func()) (stop func() bool)
 }
+
+// WithTimer returns a copy of c whose timeouts use afterFunc as their
+// timer, with time.AfterFunc's meaning. In a browser the module gives a
+// timer of the JavaScript event loop: a Go runtime timer there costs a
+// JavaScript timeout set and cleared each time Go waits for the network,
+// several times a call.
+func (c *Client) WithTimer(afterFunc func(d time.Duration, f func()) (stop func() bool)) *Client {
+	copied := *c
+	copied.afterFunc = afterFunc
+	return &copied
+}
+
+func timeAfterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
 
 // NewClient returns a Client that sends through httpClient, or through a
 // client of its own on http.DefaultTransport when httpClient is nil.
@@ -39,7 +56,7 @@ func NewClient(httpClient *http.Client) *Client {
 		*c = *httpClient
 	}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return errRedirect }
-	return &Client{http: c}
+	return &Client{http: c, afterFunc: timeAfterFunc}
 }
 
 var errRedirect = errors.New("the API answered with a redirect, which is never followed")
@@ -98,9 +115,11 @@ func (c *Client) send(ctx context.Context, req *http.Request, opts Options, call
 		timeout = DefaultTimeout
 	}
 	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, timeout, errTimeout)
-		defer cancel()
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		defer cancel(nil)
+		stop := c.afterFunc(timeout, func() { cancel(errTimeout) })
+		defer stop()
 	}
 	resp, err := c.http.Do(req.WithContext(ctx))
 	if err != nil {

@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"syscall/js"
+	"time"
 )
 
 // JavaScript globals, looked up once at start-up rather than on every call.
@@ -14,6 +15,9 @@ var (
 	jsError   = js.Global().Get("Error")
 	jsJSON    = js.Global().Get("JSON")
 	jsReflect = js.Global().Get("Reflect")
+	// The event loop's timer, for the calls' timeouts.
+	jsSetTimeout   = js.Global().Get("setTimeout")
+	jsClearTimeout = js.Global().Get("clearTimeout")
 	// abortSignalProto tells AbortSignals apart (see isAbortSignal).
 	abortSignalProto = js.Global().Get("AbortSignal").Get("prototype")
 	// pageOrigin is what a baseURL that is a path (like /v2) resolves
@@ -123,4 +127,39 @@ func isWellFormed(str js.Value) bool {
 	// Older engines: encodeURIComponent throws URIError on a lone surrogate.
 	_, err := try(func() js.Value { return js.Global().Call("encodeURIComponent", str) })
 	return err == nil
+}
+
+// maxTimeout is the longest delay setTimeout keeps (2^31-1 ms, about 24.8
+// days); it runs a longer one at once.
+const maxTimeout = (1<<31 - 1) * time.Millisecond
+
+// jsAfterFunc is time.AfterFunc on the event loop's setTimeout: one timeout
+// set, and cleared when the call ends first. A Go runtime timer would set
+// and clear a JavaScript timeout each time Go waits for the network, which
+// make bench measured at a few percent of a call. Longer delays than
+// setTimeout keeps are left to the Go runtime.
+func jsAfterFunc(d time.Duration, f func()) (stop func() bool) {
+	if d > maxTimeout {
+		return time.AfterFunc(d, f).Stop
+	}
+	pending := true
+	var fire js.Func
+	fire = js.FuncOf(func(js.Value, []js.Value) any {
+		if pending {
+			pending = false
+			fire.Release()
+			f()
+		}
+		return nil
+	})
+	id := jsSetTimeout.Invoke(fire, float64(d)/float64(time.Millisecond))
+	return func() bool {
+		if !pending {
+			return false
+		}
+		pending = false
+		jsClearTimeout.Invoke(id)
+		fire.Release()
+		return true
+	}
 }

@@ -20,7 +20,9 @@ import (
 	"sipgate-account/sipgate"
 )
 
-var client = sipgate.NewClient(nil) // net/http's Fetch-backed transport
+// client sends through net/http's Fetch-backed transport, with its
+// timeouts on the event loop's own timer (see jsAfterFunc).
+var client = sipgate.NewClient(nil).WithTimer(jsAfterFunc)
 
 func main() {
 	// fetchAccount(user, pass, options?) -> Promise<Result>
