@@ -20,6 +20,8 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"sipgate-account/sipgate"
@@ -198,9 +200,10 @@ func report(env Env, asJSON bool, res *sipgate.Result) int {
 
 // Printable makes text from the network safe to print on a terminal: a
 // control character could otherwise set the window title, clear the screen
-// or write the clipboard (OSC 52). Each one is shown escaped as \xHH or
-// \u00HH; newline and tab stay, as do all printable characters. Bytes that
-// are not UTF-8 are shown as \xHH too.
+// or write the clipboard (OSC 52), and a format character (a bidi override)
+// reorder what is shown. Each one is shown escaped as \xHH, \uHHHH or
+// \UHHHHHHHH; newline and tab stay, as do all printable characters. Bytes
+// that are not UTF-8 are shown as \xHH too.
 func Printable(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
@@ -214,6 +217,14 @@ func Printable(s string) string {
 			fmt.Fprintf(&b, `\x%02x`, r)
 		case r >= 0x80 && r <= 0x9f: // C1 controls: CSI, OSC and more on some terminals
 			fmt.Fprintf(&b, `\u%04x`, r)
+		case unicode.Is(unicode.Cf, r):
+			// Format characters, the bidi controls among them: a U+202E
+			// right-to-left override makes the text after it read backwards.
+			if r > 0xffff {
+				fmt.Fprintf(&b, `\U%08x`, r)
+			} else {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			}
 		default:
 			b.WriteString(s[i : i+size])
 		}
@@ -223,14 +234,19 @@ func Printable(s string) string {
 }
 
 // escapeJSONControls escapes what encoding/json leaves raw and a terminal
-// may still act on: DEL and the C1 controls. In JSON text they can only
-// stand inside strings, where the escape means the same character.
+// may still act on: DEL, the C1 controls and the format characters (bidi
+// controls). In JSON text they can only stand inside strings, where the
+// escape means the same character (a surrogate pair beyond U+FFFF).
 func escapeJSONControls(b []byte) string {
 	var out strings.Builder
 	for _, r := range string(b) {
-		if r == 0x7f || (r >= 0x80 && r <= 0x9f) {
+		switch {
+		case r == 0x7f || (r >= 0x80 && r <= 0x9f) || (unicode.Is(unicode.Cf, r) && r <= 0xffff):
 			fmt.Fprintf(&out, `\u%04x`, r)
-		} else {
+		case unicode.Is(unicode.Cf, r):
+			hi, lo := utf16.EncodeRune(r)
+			fmt.Fprintf(&out, `\u%04x\u%04x`, hi, lo)
+		default:
 			out.WriteRune(r)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"unicode"
 
 	"sipgate-account/internal/mockapi"
 	"sipgate-account/sipgate"
@@ -243,8 +244,10 @@ func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 // hostile is what an API (or whatever answers at -base-url) could send to
 // take over a terminal: set the window title, clear the screen, write the
-// clipboard (OSC 52), and the same through C1 controls and DEL.
-const hostile = "{\"company\":\"\x1b]0;PWNED\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\u009b2J\x7f\r\"}\n\tend\xff"
+// clipboard (OSC 52), and the same through C1 controls and DEL; and turn
+// the text after it around with a bidi override (U+202E) or hide it behind
+// a format character beyond U+FFFF.
+const hostile = "{\"company\":\"\x1b]0;PWNED\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\u009b2J\x7f\r\u202egpj.exe\U000e0001\"}\n\tend\xff"
 
 func TestEscapesControlCharacters(t *testing.T) {
 	for _, status := range []int{200, 401} {
@@ -256,7 +259,7 @@ func TestEscapesControlCharacters(t *testing.T) {
 		defer srv.Close()
 		out := runWith(t, []string{"-base-url", srv.URL + "/v2"}, "", nil, "SIPGATE_USERNAME", "u", "SIPGATE_PASSWORD", "p")
 		wantPrintable(t, out.stdout+out.stderr, true)
-		want := `Body: {"company":"\x1b]0;PWNED\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\u009b2J\x7f\x0d"}` + "\n\tend\\xff\n"
+		want := `Body: {"company":"\x1b]0;PWNED\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\u009b2J\x7f\x0d\u202egpj.exe\U000e0001"}` + "\n\tend\\xff\n"
 		if !strings.HasSuffix(out.stdout, want) {
 			t.Errorf("status %d: stdout %q, want it to end with %q", status, out.stdout, want)
 		}
@@ -275,7 +278,7 @@ func wantPrintable(t *testing.T, s string, lines bool) {
 	t.Helper()
 	for _, r := range s {
 		allowed := r == '\n' || (lines && r == '\t')
-		if (r < 0x20 && !allowed) || (r >= 0x7f && r <= 0x9f) {
+		if (r < 0x20 && !allowed) || (r >= 0x7f && r <= 0x9f) || unicode.Is(unicode.Cf, r) {
 			t.Errorf("raw control character U+%04X in the output %q", r, s)
 			return
 		}
