@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"encoding/json"
 	"io"
 	"net"
@@ -19,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
 	"github.com/chromedp/chromedp"
 
 	"sipgate-account/internal/apiproxy"
@@ -44,7 +46,7 @@ const (
 type upstreamAPI struct {
 	*httptest.Server
 	requests atomic.Int64
-	mode     atomic.Value // "", "hang", "large", "early-hints", "gzip" or "switch"
+	mode     atomic.Value // "", "hang", "large", "early-hints", "gzip", "deflate", "br", "status999" or "switch"
 	mu       sync.Mutex
 	headers  []http.Header
 }
@@ -68,15 +70,33 @@ func newUpstreamAPI(t *testing.T) *upstreamAPI {
 			h.Set("Link", "</evil.js>; rel=preload; as=script")
 			w.WriteHeader(http.StatusEarlyHints)
 			clear(h)
-		case "gzip":
+		case "gzip", "deflate", "br":
 			// Compressed although asked for identity.
+			coding := u.mode.Load().(string)
 			var b bytes.Buffer
-			zw := gzip.NewWriter(&b)
+			var zw io.WriteCloser
+			switch coding {
+			case "gzip":
+				zw = gzip.NewWriter(&b)
+			case "deflate": // HTTP's deflate is the zlib format
+				zw = zlib.NewWriter(&b)
+			case "br":
+				zw = brotli.NewWriter(&b)
+			}
 			io.WriteString(zw, mockapi.DemoAccount)
 			zw.Close()
 			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Content-Encoding", coding)
 			w.Write(b.Bytes())
+			return
+		case "status999":
+			conn, rw, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			rw.WriteString("HTTP/1.1 999 Odd\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+			rw.Flush()
 			return
 		case "switch":
 			conn, rw, err := http.NewResponseController(w).Hijack()
@@ -140,9 +160,9 @@ type deployment struct {
 	// raw sends head (request line and headers, without the blank line)
 	// and body as written, as client n.
 	raw func(t *testing.T, n int, head, body string) (*http.Response, string)
-	// decodes says whether the host's transport decodes a compressed
-	// answer (fetch does) rather than refusing it.
-	decodes bool
+	// decodes are the codings the host's transport decodes (the Workers
+	// runtime's fetch: gzip and br) rather than refusing them.
+	decodes []string
 }
 
 // rawExchange writes head, the client's extra header lines, the blank line
@@ -226,7 +246,8 @@ func proxySuite(t *testing.T, d deployment, up *upstreamAPI) {
 			status       int
 		}{
 			{"GET", "/v2/users", 404}, {"GET", "/v2/account/", 404}, {"GET", "/v2/sessions/calls", 404},
-			{"GET", "/v2/%2e%2e/v1/account", 404}, {"POST", "/v2/account", 405}, {"DELETE", "/v2/account", 405},
+			{"GET", "/v2/%2e%2e/v1/account", 404}, {"GET", "/v2%2Faccount", 404}, {"GET", "/v2/%61ccount", 404},
+			{"POST", "/v2/account", 405}, {"DELETE", "/v2/account", 405},
 		} {
 			resp, _ := d.request(t, 3, c.method, c.path, demoAuth)
 			if resp.StatusCode != c.status {
@@ -295,16 +316,37 @@ func proxySuite(t *testing.T, d deployment, up *upstreamAPI) {
 	})
 	t.Run("compressed answers arrive readable or not at all", func(t *testing.T) {
 		defer up.mode.Store("")
-		up.mode.Store("gzip")
-		resp, body := d.request(t, 10, "GET", "/v2/account", demoAuth)
-		switch {
-		case d.decodes && (resp.StatusCode != 200 || body != mockapi.DemoAccount):
-			t.Errorf("a gzip answer through fetch: %d %q, want the account decoded", resp.StatusCode, body)
-		case !d.decodes && (resp.StatusCode != 502 || !strings.Contains(body, "compressed")):
-			t.Errorf("a gzip answer: %d %q, want 502", resp.StatusCode, body)
+		for _, coding := range []string{"gzip", "deflate", "br"} {
+			up.mode.Store(coding)
+			resp, body := d.request(t, 10, "GET", "/v2/account", demoAuth)
+			switch decoded := slices.Contains(d.decodes, coding); {
+			case decoded && (resp.StatusCode != 200 || body != mockapi.DemoAccount):
+				t.Errorf("a %s answer, which the runtime decodes: %d %q, want the account decoded", coding, resp.StatusCode, body)
+			case !decoded && (resp.StatusCode != 502 || !strings.Contains(body, "compressed")):
+				t.Errorf("a %s answer, which nothing here decodes: %d %q, want 502", coding, resp.StatusCode, body)
+			}
+			if got := up.lastHeaders().Get("Accept-Encoding"); got != "identity" {
+				t.Errorf("the API was asked for Accept-Encoding %q, want identity", got)
+			}
 		}
-		if got := up.lastHeaders().Get("Accept-Encoding"); got != "identity" {
-			t.Errorf("the API was asked for Accept-Encoding %q, want identity", got)
+	})
+	t.Run("a status outside 100-599 is not passed on", func(t *testing.T) {
+		defer up.mode.Store("")
+		up.mode.Store("status999")
+		resp, body := d.request(t, 12, "GET", "/v2/account", demoAuth)
+		if resp.StatusCode != 502 || !strings.Contains(body, "outside 100-599") {
+			t.Errorf("an upstream 999: %d %q, want 502", resp.StatusCode, body)
+		}
+		wantSecurityHeaders(t, "an upstream 999", resp.Header)
+	})
+	t.Run("one Authorization header", func(t *testing.T) {
+		before := up.requests.Load()
+		resp, body := d.request(t, 13, "GET", "/v2/account", http.Header{"Authorization": {"Basic YTpi", "Basic Yzpk"}})
+		if resp.StatusCode != 400 || !strings.Contains(body, "one Authorization header") {
+			t.Errorf("two Authorization headers: %d %q, want 400", resp.StatusCode, body)
+		}
+		if n := up.requests.Load() - before; n != 0 {
+			t.Errorf("%d requests reached the API, want none", n)
 		}
 	})
 	t.Run("every answer carries the security headers", func(t *testing.T) {
@@ -416,7 +458,7 @@ func pageThroughProxy(t *testing.T, base string, up *upstreamAPI, direct bool) {
 // with up as its upstream.
 func startWorker(t *testing.T, up *upstreamAPI) *workerd.Worker {
 	t.Helper()
-	w, err := workerd.Start(t.Context(), workerd.Config{Root: "..", Upstream: up.URL, Limit: proxyLimit, Timeout: proxyTimeout})
+	w, err := workerd.Start(t.Context(), workerd.Config{Root: "..", Upstream: up.URL, Limit: proxyLimit, Timeout: proxyTimeout, TrustClientIPHeader: "CF-Connecting-IP"})
 	if err != nil {
 		t.Fatalf("the Worker cannot run: %v", err)
 	}
@@ -460,7 +502,7 @@ func rawAsClient(base string) func(t *testing.T, n int, head, body string) (*htt
 func TestWorkerProxy(t *testing.T) {
 	up := newUpstreamAPI(t)
 	w := startWorker(t, up)
-	proxySuite(t, deployment{base: w.URL, request: asClient(w.URL), raw: rawAsClient(w.URL), decodes: true}, up)
+	proxySuite(t, deployment{base: w.URL, request: asClient(w.URL), raw: rawAsClient(w.URL), decodes: []string{"gzip", "br"}}, up)
 }
 
 // TestPageThroughWorker: the Worker also serves web/ (its ASSETS), so the
@@ -477,7 +519,7 @@ func TestPageThroughWorker(t *testing.T) {
 func TestWorkerRateLimitSurvivesAFlood(t *testing.T) {
 	up := newUpstreamAPI(t)
 	// One request a minute: no allowance comes back while the test runs.
-	w, err := workerd.Start(t.Context(), workerd.Config{Root: "..", Upstream: up.URL, Limit: 1, Timeout: proxyTimeout, MaxClients: 20})
+	w, err := workerd.Start(t.Context(), workerd.Config{Root: "..", Upstream: up.URL, Limit: 1, Timeout: proxyTimeout, MaxClients: 20, TrustClientIPHeader: "CF-Connecting-IP"})
 	if err != nil {
 		t.Fatalf("the Worker cannot run: %v", err)
 	}
@@ -506,6 +548,66 @@ func TestWorkerRateLimitSurvivesAFlood(t *testing.T) {
 	}
 	if answered > 0 {
 		t.Errorf("the limited client got %d answers during a flood of 200 addresses", answered)
+	}
+	if t.Failed() {
+		t.Logf("workerd printed:\n%s", w.Log())
+	}
+}
+
+// TestWorkerClientAddress: without TRUST_CLIENT_IP_HEADER (self-hosted
+// workerd, no front that sets the header), a client cannot choose its own
+// rate-limit bucket by sending CF-Connecting-IP: the connection's address
+// counts, and two addresses are two clients.
+func TestWorkerClientAddress(t *testing.T) {
+	up := newUpstreamAPI(t)
+	w, err := workerd.Start(t.Context(), workerd.Config{Root: "..", Upstream: up.URL, Limit: 2, Timeout: proxyTimeout})
+	if err != nil {
+		t.Fatalf("the Worker cannot run: %v", err)
+	}
+	defer w.Stop()
+	// workerd listens on 127.0.0.1; connections from 127.0.0.2 and .3 are
+	// other addresses.
+	from := fromAddress(w.URL)
+	for i := 0; i < 3; i++ {
+		header := demoAuth.Clone()
+		header.Set("CF-Connecting-IP", "198.51.100."+strconv.Itoa(i+1))
+		resp, _ := from(t, 2, "GET", "/v2/account", header)
+		if want := []int{200, 200, 429}[i]; resp.StatusCode != want {
+			t.Errorf("request %d from 127.0.0.2 naming another client each time: %d, want %d", i+1, resp.StatusCode, want)
+		}
+	}
+	if resp, _ := from(t, 3, "GET", "/v2/account", demoAuth); resp.StatusCode != 200 {
+		t.Errorf("another connection address: %d, want 200 (its own allowance)", resp.StatusCode)
+	}
+	if t.Failed() {
+		t.Logf("workerd printed:\n%s", w.Log())
+	}
+}
+
+// TestWorkerSurvivesItsGoSide: the Go side panics in a crossing, then exits
+// altogether; each time the request gets a 500 with the security headers,
+// and the next requests are served as usual.
+func TestWorkerSurvivesItsGoSide(t *testing.T) {
+	up := newUpstreamAPI(t)
+	w, err := workerd.Start(t.Context(), workerd.Config{Root: "..", Upstream: up.URL, Limit: 100, Timeout: proxyTimeout, Faults: true})
+	if err != nil {
+		t.Fatalf("the Worker cannot run: %v", err)
+	}
+	defer w.Stop()
+	client := &http.Client{}
+	for _, fault := range []string{"/__fault/panic", "/__fault/exit", "/__fault/panic"} {
+		resp, _ := send(t, client, "GET", w.URL+fault, nil)
+		if resp.StatusCode != 500 {
+			t.Errorf("%s: %d, want 500", fault, resp.StatusCode)
+		}
+		wantSecurityHeaders(t, fault, resp.Header)
+		for _, path := range []string{"/index.html", "/v2/account", "/config.json"} {
+			resp, body := send(t, client, "GET", w.URL+path, demoAuth)
+			if resp.StatusCode != 200 {
+				t.Errorf("after %s: %s answered %d %q, want 200", fault, path, resp.StatusCode, body)
+			}
+			wantSecurityHeaders(t, "after "+fault+": "+path, resp.Header)
+		}
 	}
 	if t.Failed() {
 		t.Logf("workerd printed:\n%s", w.Log())

@@ -26,7 +26,9 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -41,13 +43,37 @@ import (
 
 func main() {
 	js.Global().Set("__sipgateEdge", js.ValueOf(map[string]any{
-		"serve":        js.FuncOf(serve),
-		"check":        js.FuncOf(check),
-		"finish":       js.FuncOf(finish),
-		"failed":       js.FuncOf(failed),
-		"assetHeaders": js.FuncOf(assetHeaders),
+		"serve":        crossing(serve, internalError),
+		"check":        crossing(check, internalError),
+		"finish":       crossing(finish, internalError),
+		"failed":       crossing(failed, internalError),
+		"assetHeaders": crossing(assetHeaders, func() any { return headerText(security) }),
+		// The headers worker.mjs sends on its own, should the Go side
+		// have exited: read once, at start.
+		"security": headerText(security),
 	}))
 	select {} // serve the functions above for the isolate's lifetime
+}
+
+// crossing makes fn a function JavaScript calls. A panic in it (a bug)
+// does not end the Go program, which serves every later request of the
+// isolate: it is logged, and the request gets what onPanic returns.
+func crossing(fn func(js.Value, []js.Value) any, onPanic func() any) js.Func {
+	return js.FuncOf(func(this js.Value, args []js.Value) (result any) {
+		defer func() {
+			if r := recover(); r != nil {
+				println("sipgate-account edge: internal error:", fmt.Sprint(r))
+				result = onPanic()
+			}
+		}()
+		return fn(this, args)
+	})
+}
+
+// internalError is a 500 with the security headers every answer carries.
+func internalError() any {
+	return send(&apiproxy.Answer{Status: http.StatusInternalServerError,
+		Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte("internal error in the proxy; the next request is served as usual")})
 }
 
 // security is what every answer carries, as from cmd/serve -proxy: the
@@ -78,12 +104,30 @@ func proxyFor(env js.Value) (*apiproxy.Proxy, error) {
 			Limit:      limit,
 			Timeout:    timeout,
 			MaxClients: maxClients,
-			// Cloudflare sets CF-Connecting-IP to the visitor's address and
-			// overwrites whatever a client sends in it.
-			ClientIP: func(r *http.Request) string { return r.Header.Get("CF-Connecting-IP") },
+			ClientIP: clientIP(setting("TRUST_CLIENT_IP_HEADER")),
 		})
 	})
 	return proxy, proxyErr
+}
+
+// clientIP names the client a request comes from, for the rate limit.
+// Behind a front that sets a header to the visitor's address and
+// overwrites what a client sends in it (Cloudflare's CF-Connecting-IP),
+// TRUST_CLIENT_IP_HEADER names that header, and it is trusted. Otherwise
+// any client could choose its own bucket by sending it, so the address is
+// the connection's (workerd's request.cf.clientIp, passed by worker.mjs as
+// connectionAddress); where the runtime gives none, every client shares
+// one bucket.
+func clientIP(trusted string) func(*http.Request) string {
+	if trusted != "" {
+		return func(r *http.Request) string { return r.Header.Get(trusted) }
+	}
+	return func(r *http.Request) string {
+		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+			return host
+		}
+		return r.RemoteAddr
+	}
 }
 
 // Each call crosses between JavaScript and Go once each way, in plain
@@ -92,16 +136,20 @@ func proxyFor(env js.Value) (*apiproxy.Proxy, error) {
 // slower in a Worker than natively, so a call does no more than it must:
 // no JSON, and check, finish and failed take the method and path alone.
 
-// serve(method, url, headers, hasBody, env) decides what to do with a
-// request. It returns ["answer", status, headers, body], ["forward", url,
-// headers, timeoutMs, maxBytes] (then check, finish or failed), or
-// ["asset", path].
+// serve(method, url, headers, hasBody, env, connectionAddress) decides
+// what to do with a request. It returns ["answer", status, headers, body],
+// ["forward", url, headers, timeoutMs, maxBytes] (then check, finish or
+// failed), or ["asset", path].
 func serve(_ js.Value, args []js.Value) any {
 	u, err := url.Parse(args[1].String())
 	if err != nil {
 		u = &url.URL{Path: "/"}
 	}
 	r := &http.Request{Method: args[0].String(), URL: u, Host: u.Host, Header: parseHeaders(args[2].String()), Body: http.NoBody}
+	if a := args[5]; a.Type() == js.TypeString {
+		r.RemoteAddr = a.String()
+	}
+	testFault(args[4], u.Path)
 	if args[3].Bool() {
 		// A body is never read: its presence is what counts.
 		r.Body = io.NopCloser(strings.NewReader(""))
@@ -110,8 +158,10 @@ func serve(_ js.Value, args []js.Value) any {
 			r.ContentLength = n
 		}
 	}
+	// Routed on the path as sent, as cmd/serve routes: /v2%2Faccount is
+	// not under /v2/.
 	switch {
-	case strings.HasPrefix(u.Path, "/v2/"):
+	case strings.HasPrefix(u.EscapedPath(), "/v2/"):
 		p, err := proxyFor(args[4])
 		if err != nil {
 			return send(&apiproxy.Answer{Status: http.StatusInternalServerError,

@@ -8,13 +8,18 @@ import "./wasm_exec.js";
 import mod from "./app.wasm";
 
 let edge; // the Go side, started by the isolate's first request
+let go; // its runtime, which says whether the Go program has exited
+let security = ""; // the security headers, as the Go side last said them
 
+// goSide is the running Go side, started afresh when there is none or the
+// one there was has exited: one failure never ends the isolate's service.
 function goSide() {
-  if (!edge) {
-    const go = new globalThis.Go();
+  if (!edge || go.exited) {
+    go = new globalThis.Go();
     // run() returns once main waits for calls: the functions are installed.
     go.run(new WebAssembly.Instance(mod, go.importObject)).then(() => console.error("sipgate-account edge: the Go side stopped"));
     edge = globalThis.__sipgateEdge;
+    security = edge.security;
   }
   return edge;
 }
@@ -29,14 +34,29 @@ const headerPairs = (text) => text.split("\n").filter(Boolean).map((line) => {
 
 export default {
   async fetch(request, env) {
-    const go = goSide();
-    const d = go.serve(request.method, request.url, headerText(request.headers), request.body !== null, env);
-    if (d[0] === "answer") return respond(d);
-    if (d[0] === "asset") return asset(go, env, request, d[1]);
-    const [, url, headers, timeoutMs, maxBytes] = d;
-    return respond(await forward(go, request.method, new URL(request.url).pathname, { url, headers, timeoutMs, maxBytes }));
+    try {
+      return await handle(request, env);
+    } catch (e) {
+      // Go recovers its own panics; this is a crossing that failed anyway
+      // (the Go program exited, say). The next request starts a fresh one.
+      console.error("sipgate-account edge: internal error:", String(e && e.message));
+      edge = undefined;
+      return new Response("internal error in the proxy; the next request is served as usual", {
+        status: 500, headers: [...headerPairs(security), ["Content-Type", "text/plain; charset=utf-8"]],
+      });
+    }
   },
 };
+
+async function handle(request, env) {
+  const go = goSide();
+  // workerd names the connection's address; Cloudflare sets a header instead.
+  const d = go.serve(request.method, request.url, headerText(request.headers), request.body !== null, env, request.cf?.clientIp);
+  if (d[0] === "answer") return respond(d);
+  if (d[0] === "asset") return asset(go, env, request, d[1]);
+  const [, url, headers, timeoutMs, maxBytes] = d;
+  return respond(await forward(go, request.method, new URL(request.url).pathname, { url, headers, timeoutMs, maxBytes }));
+}
 
 // respond sends ["answer", status, headers, body].
 function respond([, status, headers, body]) {

@@ -195,6 +195,11 @@ func (p *Proxy) Plan(r *http.Request) (*Answer, *Outgoing) {
 		return p.answer(http.StatusNotFound, "this proxy forwards only "+allowed()+" to the sipgate API", nil), nil
 	case !ok:
 		return p.answer(http.StatusMethodNotAllowed, r.URL.Path+" is forwarded for "+route.method+" only", http.Header{"Allow": {route.method}}), nil
+	case len(r.Header.Values("Authorization")) > 1 || strings.Contains(r.Header.Get("Authorization"), ","):
+		// Two credentials, as two lines or as one that a runtime merged
+		// ("Basic a, Basic b"; no Basic or Bearer credential holds a comma):
+		// which one the API would take is not this proxy's guess to make.
+		return p.answer(http.StatusBadRequest, "a request carries one Authorization header; this one had more, and nothing was forwarded", nil), nil
 	case hasBody(r):
 		// Not read, not forwarded; the connection is not reused, since the
 		// unread body would be taken for the next request.
@@ -226,6 +231,8 @@ func (p *Proxy) Check(r *http.Request, status int, header http.Header) *Answer {
 	switch enc := header.Get("Content-Encoding"); {
 	case status < 200:
 		return p.Failed(r, fmt.Errorf("%w: %d", errInformational, status))
+	case status > 599:
+		return p.Failed(r, fmt.Errorf("%w: %d", errStatus, status))
 	case enc != "" && !decodedByTransport(enc):
 		return p.Failed(r, fmt.Errorf("%w (%s)", errEncoded, enc))
 	}
@@ -260,7 +267,7 @@ func (p *Proxy) Failed(r *http.Request, err error) *Answer {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrTimeout):
 		p.cfg.Logf("proxy: %s %s: the API did not answer within %s", r.Method, r.URL.Path, p.cfg.Timeout)
 		return p.answer(http.StatusGatewayTimeout, fmt.Sprintf("the sipgate API did not answer within %s", p.cfg.Timeout), nil)
-	case errors.Is(err, errTooLarge), errors.Is(err, errInformational), errors.Is(err, errEncoded):
+	case errors.Is(err, errTooLarge), errors.Is(err, errInformational), errors.Is(err, errEncoded), errors.Is(err, errStatus):
 		p.cfg.Logf("proxy: %s %s: %v", r.Method, r.URL.Path, err)
 		return p.answer(http.StatusBadGateway, err.Error(), nil)
 	}
@@ -286,7 +293,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func match(r *http.Request) (route, bool) {
 	var found route
 	for _, rt := range routes {
-		if rt.path != r.URL.Path {
+		// The path as sent, not decoded: /v2%2Faccount is not /v2/account,
+		// in cmd/serve's mux and in the Worker alike.
+		if rt.path != r.URL.EscapedPath() {
 			continue
 		}
 		if rt.method == r.Method {
@@ -356,6 +365,7 @@ var (
 	errTooLarge      = errors.New("the API's answer is larger than the 1 MiB limit")
 	errInformational = errors.New("the API answered with an informational status and no final answer")
 	errEncoded       = errors.New("the API answered compressed although asked for identity")
+	errStatus        = errors.New("the API answered with a status outside 100-599")
 )
 
 // answer is the proxy's own answer, shaped like the API's errors.

@@ -27,6 +27,12 @@ type Config struct {
 	Limit      int
 	Timeout    time.Duration
 	MaxClients int
+	// TrustClientIPHeader becomes TRUST_CLIENT_IP_HEADER: the header that
+	// names the client (CF-Connecting-IP on Cloudflare); "" keys the rate
+	// limit by the connection's address.
+	TrustClientIPHeader string
+	// Faults sets TEST_FAULTS, with which the tests make the Go side fail.
+	Faults bool
 	// Entry replaces the Worker's entry module (edge/build/worker.mjs) with
 	// another file, for make bench's plain-JavaScript Worker.
 	Entry string
@@ -176,6 +182,10 @@ func capnp(web, entry string, port int, cfg Config) string {
 	if cfg.Timeout > 0 {
 		timeout = cfg.Timeout.String()
 	}
+	faults := ""
+	if cfg.Faults {
+		faults = "on"
+	}
 	return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -199,6 +209,8 @@ const proxy :Workerd.Worker = (
     (name = "PROXY_LIMIT", text = ` + q(strconv.Itoa(cfg.Limit)) + `),
     (name = "PROXY_TIMEOUT", text = ` + q(timeout) + `),
     (name = "PROXY_MAX_CLIENTS", text = ` + q(strconv.Itoa(cfg.MaxClients)) + `),
+    (name = "TRUST_CLIENT_IP_HEADER", text = ` + q(cfg.TrustClientIPHeader) + `),
+    (name = "TEST_FAULTS", text = ` + q(faults) + `),
     (name = "ASSETS", service = "assets"),
   ],
   globalOutbound = "net",
