@@ -38,11 +38,12 @@ type Figures struct {
 	Lighthouse []LighthouseFigures `json:"lighthouse"`
 }
 
-// Sizes of a module as served: raw, gzip -9 and brotli -q 11.
+// Sizes of a module as served: raw, and the gzip -9 and brotli -q 11
+// copies a server sends (cmd/precompress).
 type Sizes struct {
 	Raw    int `json:"rawBytes"`
 	Gzip   int `json:"gzipBytes"`
-	Brotli int `json:"brotliBytes"` // 0 when the brotli tool is missing
+	Brotli int `json:"brotliBytes"`
 }
 
 // Ready is start-up from navigation: when the page began loading the

@@ -18,11 +18,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -69,18 +71,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		Proxy:  Proxy{Calls: *proxyCalls, Clients: *clients},
 		Link:   Link{DownMbps: 9, RTTMs: 40},
 	}
-	// brotli -q 11 takes about 20 s a module: both at once.
-	floorErr := make(chan error, 1)
-	go func() {
-		var err error
-		f.Floor, err = sizes(*minimal)
-		floorErr <- err
-	}()
 	var err error
-	if f.Module, err = sizes(filepath.Join(*web, devserver.WasmFile)); err != nil {
+	if f.Floor, err = sizes(*minimal); err != nil {
 		return err
 	}
-	if err := <-floorErr; err != nil {
+	if f.Module, err = sizes(filepath.Join(*web, devserver.WasmFile)); err != nil {
 		return err
 	}
 
@@ -212,7 +207,10 @@ func floorRoot(web, bench, minimal string) (string, error) {
 		"minimal.wasm.br": minimal + ".br",
 		"minimal.wasm.gz": minimal + ".gz",
 	}
-	for name, from := range files {
+	// In name order, so that the module is written before its copies (the
+	// server sends no copy older than its file).
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		from := files[name]
 		b, err := os.ReadFile(from)
 		if err != nil {
 			return "", fmt.Errorf("%w: make bench builds the floor and its copies", err)

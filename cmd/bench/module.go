@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"sync/atomic"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -19,22 +16,19 @@ import (
 
 // The module's own figures: size, start-up, calls and memory.
 
-// sizes reads a module's size as served: raw, gzip -9 (the standard
-// library) and brotli -q 11 (the brotli tool, when installed).
+// sizes reads a module's size as served: raw, and its gzip -9 and brotli
+// -q 11 copies beside it (cmd/precompress writes them: make build for the
+// module, make bench for the floor), the very bytes a browser downloads.
 func sizes(path string) (Sizes, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return Sizes{}, fmt.Errorf("%w: run `make bench`, which builds it first", err)
+	var n [3]int
+	for i, p := range []string{path, path + ".gz", path + ".br"} {
+		info, err := os.Stat(p)
+		if err != nil {
+			return Sizes{}, fmt.Errorf("%w: run `make bench`, which builds it and its copies first", err)
+		}
+		n[i] = int(info.Size())
 	}
-	var buf bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	w.Write(b)
-	w.Close()
-	s := Sizes{Raw: len(b), Gzip: buf.Len()}
-	if out, err := exec.Command("brotli", "-q", "11", "-c", path).Output(); err == nil {
-		s.Brotli = len(out)
-	}
-	return s, nil
+	return Sizes{Raw: n[0], Gzip: n[1], Brotli: n[2]}, nil
 }
 
 // readMarks reads the page's start-up marks (prefix-load, -compiled,

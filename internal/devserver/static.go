@@ -25,7 +25,8 @@ var encodings = []struct{ name, ext string }{
 
 // staticFiles serves the web root. For a file with pre-compressed copies it
 // picks the best one the browser accepts and sends it with Content-Encoding
-// and Vary: Accept-Encoding. Every file gets a strong ETag from a hash of
+// and Vary: Accept-Encoding (once); a copy older than its original is stale
+// and never sent. Every file gets a strong ETag from a hash of
 // the bytes sent, so a revalidation (Cache-Control: no-cache) costs a 304
 // and no download while the file is unchanged. Directories and redirects are
 // left to http.FileServer.
@@ -79,13 +80,25 @@ func (s *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.files.ServeHTTP(w, r)
 		return
 	}
+	// A copy counts only beside its original and while it is not older: a
+	// file changed after `make build` wrote its copies is sent as it is
+	// now, and a deleted file's copies are not sent at all.
+	original, err := fs.Stat(s.fsys, name)
+	variants := false
 	for _, enc := range encodings {
 		f, info, ok := s.open(name + enc.ext)
 		if !ok {
 			continue
 		}
+		if err != nil || info.ModTime().Before(original.ModTime()) {
+			f.Close()
+			continue
+		}
 		// This file has variants: caches must key on Accept-Encoding.
-		w.Header().Add("Vary", "Accept-Encoding")
+		if !variants {
+			w.Header().Add("Vary", "Accept-Encoding")
+			variants = true
+		}
 		if !accepts(r.Header.Get("Accept-Encoding"), enc.name) {
 			f.Close()
 			continue

@@ -1,11 +1,14 @@
 package devserver
 
 import (
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 )
 
 // newCompressedServer serves a web root whose module has .br and .gz copies
@@ -24,8 +27,10 @@ func newCompressedServer(t *testing.T) *httptest.Server {
 		".secret.br":        "dot file, compressed",
 		"notes.unknowntype": "sniffed",
 	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+	// In name order, so that each file is written before its copies (a
+	// copy older than its file is stale).
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(files[name]), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -81,8 +86,8 @@ func TestPicksEncodingTheBrowserAccepts(t *testing.T) {
 		if got := h.Get("Content-Type"); got != "application/wasm" {
 			t.Errorf("Accept-Encoding %q: Content-Type %q, want application/wasm", tt.accept, got)
 		}
-		if got := h.Get("Vary"); got != "Accept-Encoding" {
-			t.Errorf("Accept-Encoding %q: Vary %q, want Accept-Encoding", tt.accept, got)
+		if got := h.Values("Vary"); len(got) != 1 || got[0] != "Accept-Encoding" {
+			t.Errorf("Accept-Encoding %q: Vary %q, want Accept-Encoding once", tt.accept, got)
 		}
 		if got := h.Get("Cache-Control"); got != "no-cache" {
 			t.Errorf("Accept-Encoding %q: Cache-Control %q, want no-cache", tt.accept, got)
@@ -146,5 +151,46 @@ func TestFilesWithoutCopies(t *testing.T) {
 	}
 	if resp, _ := get(t, srv, "POST", "/"+WasmFile, "br"); resp.Header.Get("Content-Encoding") != "" {
 		t.Errorf("POST got a compressed copy")
+	}
+}
+
+// TestStaleCopiesAreNeverSent: a file changed after its copies were
+// written is sent as it is now, to every browser, whatever it accepts.
+func TestStaleCopiesAreNeverSent(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string, age time.Duration) {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		when := time.Now().Add(-age)
+		if err := os.Chtimes(path, when, when); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("index.html.br", "old page, brotli", time.Hour)
+	write("index.html.gz", "old page, gzip", time.Hour)
+	write("index.html", "<!doctype html><title>new page</title>", time.Minute)
+	write("app.js", "// app", time.Hour)
+	write("app.js.br", "app, brotli", time.Minute) // written after the file: current
+	write("gone.js.br", "a deleted file, brotli", time.Minute)
+	h, err := New(Config{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for _, accept := range []string{"gzip, deflate, br, zstd", "gzip", ""} {
+		resp, body := get(t, srv, "GET", "/index.html", accept)
+		if body != "<!doctype html><title>new page</title>" || resp.Header.Get("Content-Encoding") != "" {
+			t.Errorf("Accept-Encoding %q: %q (Content-Encoding %q), want the changed page itself", accept, body, resp.Header.Get("Content-Encoding"))
+		}
+	}
+	if resp, _ := get(t, srv, "GET", "/gone.js", "br"); resp.StatusCode != 404 {
+		t.Errorf("a deleted file's copy: %d, want 404", resp.StatusCode)
+	}
+	if resp, body := get(t, srv, "GET", "/app.js", "br"); body != "app, brotli" || resp.Header.Get("Content-Encoding") != "br" {
+		t.Errorf("a copy newer than its file: %q (Content-Encoding %q), want the copy", body, resp.Header.Get("Content-Encoding"))
 	}
 }
