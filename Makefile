@@ -16,6 +16,9 @@ ADDR      ?= localhost:8080
 GOROOT    := $(shell $(GO) env GOROOT)
 WASM      := web/sipgate-account.wasm
 WASM_EXEC := $(GOROOT)/lib/wasm/wasm_exec.js
+# The files whose integrity values web/integrity.json holds: the module's
+# files and the modules a page imports.
+PINNED    := $(WASM) web/wasm_exec.js web/sipgate-account-host.js web/sipgate-account.js web/sipgate-account-element.js web/account-view.js
 # The page's text files, which get compressed copies beside them too.
 TEXT      := $(wildcard web/*.html web/*.js web/*.css web/*.d.ts web/*.svg)
 
@@ -42,7 +45,7 @@ npm-tool = grep -qF '"version": "$(2)"' build/$(1)/node_modules/$(1)/package.jso
   echo "installing $(1)@$(2) (npm) into build/$(1)" && \
   npm install --prefix build/$(1) --no-save --no-audit --no-fund --loglevel=error $(1)@$(2); }
 
-.PHONY: build brotli-tool demo serve test vet unit types edge workerd browser chromium engines servers lighthouse bench fuzz screenshot package bundlers clean
+.PHONY: build demo serve test vet unit types edge workerd browser chromium engines servers lighthouse bench fuzz screenshot package bundlers clean
 
 # Go's build cache makes a rebuild with no change cheap, so build always runs
 # the compiler rather than second-guessing which files it depends on.
@@ -62,23 +65,18 @@ build:
 	@if cmp -s $(WASM).new $(WASM); then rm $(WASM).new; else mv $(WASM).new $(WASM); fi
 	@# wasm_exec.js must come from the Go that compiled the .wasm.
 	@cmp -s $(WASM_EXEC) web/wasm_exec.js || { cp $(WASM_EXEC) web/wasm_exec.js && echo "copied $(WASM_EXEC) to web/wasm_exec.js"; }
-	@# Pre-compressed copies for servers that pick one by Accept-Encoding
-	@# (cmd/serve does; see "Serving it fast" in docs/deploying.md), redone only
-	@# when the module changed.
-	@[ $(WASM).gz -nt $(WASM) ] || { gzip -9 -n -c $(WASM) > $(WASM).gz.tmp && mv $(WASM).gz.tmp $(WASM).gz; }
-	@[ $(WASM).br -nt $(WASM) ] || { $(MAKE) --no-print-directory brotli-tool && echo "brotli -q 11 (takes about 20 s)" && \
-	  brotli -q 11 -c $(WASM) > $(WASM).br.tmp && mv $(WASM).br.tmp $(WASM).br; }
-	@# The same for the page's text files, which a slow link feels too.
-	@$(MAKE) --no-print-directory brotli-tool
-	@for f in $(TEXT); do \
-	  [ $$f.gz -nt $$f ] || gzip -9 -n -c $$f > $$f.gz; \
-	  [ $$f.br -nt $$f ] || brotli -q 11 -c $$f > $$f.br; \
-	done
+	@# Pre-compressed copies (brotli and gzip, by cmd/precompress, in Go) for
+	@# servers that pick one by Accept-Encoding (cmd/serve does; see "Serving it
+	@# fast" in docs/deploying.md). make build owns every .br and .gz in web/:
+	@# a copy whose file is gone goes; the text files' copies are written anew
+	@# every time (they take a moment); the module's whenever it changed.
+	@for c in web/*.br web/*.gz; do [ ! -e "$$c" ] || [ -e "$${c%.*}" ] || rm -f "$$c"; done
+	@if [ $(WASM).br -nt $(WASM) ] && [ $(WASM).gz -nt $(WASM) ]; then $(GO) run ./cmd/precompress $(TEXT); \
+	  else echo "compressing the module (brotli -q 11 and gzip -9, in Go)"; $(GO) run ./cmd/precompress $(WASM) $(TEXT); fi
 	@ls -l $(WASM) $(WASM).br $(WASM).gz | awk '{printf "%s: %d bytes\n", $$NF, $$5}'
-
-# brotli is Debian's (and Homebrew's) standard brotli tool.
-brotli-tool:
-	@$(call need,brotli,brotli)
+	@# The files' Subresource Integrity values, for pages that pin them
+	@# (docs/embedding.md); the npm package ships them.
+	@$(GO) run ./cmd/integrity -o web/integrity.json $(PINNED)
 
 demo: build
 	$(GO) run ./cmd/serve -mock -addr $(ADDR)
@@ -163,8 +161,8 @@ bench: build chromium engines edge workerd lighthouse
 	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o bench/out/minimal.wasm.new ./bench/minimalclient
 	@# Replaced only when it changed; its copies, as make build writes the module's.
 	@if cmp -s bench/out/minimal.wasm.new bench/out/minimal.wasm; then rm bench/out/minimal.wasm.new; else mv bench/out/minimal.wasm.new bench/out/minimal.wasm; fi
-	@[ bench/out/minimal.wasm.gz -nt bench/out/minimal.wasm ] || gzip -9 -n -c bench/out/minimal.wasm > bench/out/minimal.wasm.gz
-	@[ bench/out/minimal.wasm.br -nt bench/out/minimal.wasm ] || brotli -q 11 -c bench/out/minimal.wasm > bench/out/minimal.wasm.br
+	@[ bench/out/minimal.wasm.br -nt bench/out/minimal.wasm ] && [ bench/out/minimal.wasm.gz -nt bench/out/minimal.wasm ] || \
+	  $(GO) run ./cmd/precompress bench/out/minimal.wasm
 	$(GO) run ./cmd/bench
 
 # Plain `go test` (make test) runs the seed corpora in sipgate/testdata/fuzz.
@@ -187,6 +185,7 @@ package: build
 	@mkdir -p build/npm
 	cd web && npm pack --silent --pack-destination ../build/npm >/dev/null
 	@ls -l $(PACKAGE) | awk '{printf "%s: %d bytes\n", $$NF, $$5}'
+	@echo "integrity values (web/integrity.json, in the package):"; cat web/integrity.json
 
 # The bundler test app (e2e/bundlers): its package.json pins Vite, webpack
 # and TypeScript from the npm registry and takes the package from `make

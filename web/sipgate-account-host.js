@@ -14,7 +14,8 @@
 // rules and words stay in Go, the loader's words in the loader.
 //
 // Messages from the loader:
-//   {type: "start", wasm, wasmExec}        load and run the module
+//   {type: "start", wasm, wasmExec,        load and run the module; integrity:
+//    integrity}                            the .wasm's pinned value, if any
 //   {type: "call", id, fn, args}           call fetchAccount or fetchAccountWithToken
 //   {type: "abort", id}                    the call's AbortSignal fired
 //   {type: "stats"}                        how large the module's memory is (tests and the bench)
@@ -48,10 +49,10 @@ export function serve(port) {
     return violations.find((v) => v.uri && (href === v.uri || href.startsWith(v.uri))) ?? null;
   };
 
-  async function start({ wasm, wasmExec }) {
+  async function start({ wasm, wasmExec, integrity }) {
     target.addEventListener("securitypolicyviolation", record);
     try {
-      const failure = await run(wasm, wasmExec);
+      const failure = await run(wasm, wasmExec, integrity);
       if (failure) send({ type: "failed", failure });
     } finally {
       target.removeEventListener("securitypolicyviolation", record);
@@ -59,9 +60,11 @@ export function serve(port) {
   }
 
   // run starts the module and returns nothing, or the facts of a failure.
-  async function run(wasm, wasmExec) {
+  // integrity pins the .wasm: the browser refuses other bytes (the loader
+  // tells that apart from a network error).
+  async function run(wasm, wasmExec, integrity) {
     // The download starts at once, while wasm_exec.js loads.
-    const response = fetch(wasm).then((resp) => ({ resp }), (err) => ({ err }));
+    const response = fetch(wasm, { integrity: integrity ?? "" }).then((resp) => ({ resp }), (err) => ({ err }));
     if (typeof globalThis.Go !== "function") {
       try {
         // Go's wasm_exec.js is a plain script that defines globalThis.Go;

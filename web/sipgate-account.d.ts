@@ -123,14 +123,21 @@ export interface LoadOptions {
   workerURL?: string | URL;
   /** false runs the module on the page's thread; by default it runs in a module Web Worker and the page's functions forward to it. */
   worker?: boolean;
+  /**
+   * Subresource Integrity values by file name, as integrity.json has them (the whole manifest may be given):
+   * only these bytes of sipgate-account.wasm, wasm_exec.js and sipgate-account-host.js run.
+   */
+  integrity?: Readonly<Record<string, string>>;
 }
 
 /** Why load() failed, and which file. */
 export declare class SipgateLoadError extends Error {
   name: "SipgateLoadError";
-  /** The file that could not be loaded. */
+  /** INTEGRITY: a pinned file's bytes are not the ones pinned; LOAD_FAILED: anything else. */
+  code: "INTEGRITY" | "LOAD_FAILED";
+  /** The file that could not be loaded, without its query and fragment. */
   url: string;
-  constructor(message: string, url: string | URL, options?: ErrorOptions);
+  constructor(message: string, url: string | URL, options?: ErrorOptions & { code?: "INTEGRITY" | "LOAD_FAILED" });
 }
 
 /**

@@ -66,14 +66,33 @@ const INSTANCE = Symbol.for("sipgate-account.instance");
 // never handed to a caller that did not name the same files.
 const FROM_MARKUP = Symbol.for("sipgate-account.from-markup");
 
-/** Why load() failed: which file, and what to do about it. */
+/**
+ * Why load() failed: which file (url, without its query and fragment),
+ * and what to do about it. code is "INTEGRITY" when a file's bytes are not
+ * the ones the page pinned, "LOAD_FAILED" otherwise.
+ */
 export class SipgateLoadError extends Error {
   constructor(message, url, options) {
     super(message, options);
     this.name = "SipgateLoadError";
-    this.url = String(url);
+    this.code = options?.code ?? "LOAD_FAILED";
+    this.url = shown(url);
   }
 }
+
+// shown is a file's URL as messages name it: without its query and
+// fragment, which may carry what the page would not show (a token).
+function shown(url) {
+  try {
+    const u = new URL(url);
+    return u.origin === "null" ? u.protocol + u.pathname : u.origin + u.pathname;
+  } catch {
+    return String(url).split(/[?#]/)[0];
+  }
+}
+
+// The files load({ integrity }) can pin, by the names integrity.json uses.
+const pinnable = { wasm: "sipgate-account.wasm", wasmExec: "wasm_exec.js", worker: "sipgate-account-host.js" };
 
 /**
  * Loads the module once per page.
@@ -148,7 +167,28 @@ function resolveFiles(options) {
     files.given = true;
   }
   files.byMarkup = markup && files.given;
+  files.integrity = pins(o.integrity);
   return files;
+}
+
+// pins reads load()'s integrity option: Subresource Integrity values by
+// file name, as integrity.json has them (the whole manifest may be given;
+// names of other files are ignored).
+function pins(integrity) {
+  const pinned = {};
+  if (integrity === undefined) return pinned;
+  if (typeof integrity !== "object" || integrity === null) {
+    throw new TypeError(`load(): integrity must be an object of integrity values by file name (integrity.json), not ${integrity === null ? "null" : typeof integrity}`);
+  }
+  for (const [file, name] of Object.entries(pinnable)) {
+    const value = integrity[name];
+    if (value === undefined) continue;
+    if (typeof value !== "string" || !/^(sha256|sha384|sha512)-[A-Za-z0-9+/]+={0,2}$/.test(value.trim())) {
+      throw new TypeError(`load(): integrity[${JSON.stringify(name)}] must be an integrity value such as "sha384-…" (integrity.json has them)`);
+    }
+    pinned[file] = value.trim();
+  }
+  return pinned;
 }
 
 // unknownFile says which file load() cannot start from: where this file
@@ -193,6 +233,14 @@ function clashWith(existing, files) {
           "Give every load() and element the same file URLs, or none.", want);
     }
   }
+  for (const [file, name] of Object.entries(pinnable)) {
+    const want = files.integrity[file];
+    if (want !== undefined && want !== existing.integrity[file]) {
+      return new SipgateLoadError(`the module already runs on this page from ${shown(existing[file])}, ` +
+        (existing.integrity[file] ? "pinned to another integrity value" : "not pinned") +
+        `, so load() cannot pin ${name} to ${want}: there is one Go instance per page. Give every load() the same integrity values.`, existing[file]);
+    }
+  }
   if (existing.byMarkup && !files.byMarkup) {
     const chosen = fileOptions.filter(([file]) => existing.named[file] && !files.named[file]);
     if (chosen.length > 0) {
@@ -230,7 +278,7 @@ async function start(files) {
     document.addEventListener("securitypolicyviolation", violated);
     try {
       for (const way of workerWays(files)) {
-        const worker = way.make(why);
+        const worker = await way.make(why);
         if (!worker) continue;
         const fns = await open(worker, files, way.started);
         if (fns) return ready(fns, "worker");
@@ -241,9 +289,64 @@ async function start(files) {
     }
     console.warn(pageThreadWarning(why, files, forbidden || why.some((w) => /Content.Security.Policy/i.test(w))));
   }
+  // A pinned wasm_exec.js comes to the page as a script with its integrity
+  // value (the host would import it unpinned).
+  if (files.integrity.wasmExec && typeof globalThis.Go !== "function") await pinnedScript(files);
   const { port1, port2 } = new MessageChannel();
   serve(port2);
   return ready(await open(port1, files), "page");
+}
+
+// pinnedScript adds wasm_exec.js as a classic script with its integrity
+// value, which the browser checks before it runs a byte of it.
+function pinnedScript(files) {
+  const url = files.wasmExec;
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = url.href;
+    script.integrity = files.integrity.wasmExec;
+    script.crossOrigin = "anonymous";
+    script.onload = () => resolve();
+    script.onerror = async () => {
+      const mismatch = await unlike(url, files.integrity.wasmExec);
+      reject(mismatch ? pinError(url, "wasmExec", files) : describe({ stage: "runtime" }, files));
+    };
+    document.head.append(script);
+  });
+}
+
+// verifiedText fetches a file with its integrity value: the browser hands
+// over its text only if its bytes are the pinned ones.
+async function verifiedText(url, file, files) {
+  let resp;
+  try {
+    resp = await fetch(url, { integrity: files.integrity[file] ?? "" });
+  } catch (err) {
+    if (files.integrity[file] && (await unlike(url, files.integrity[file]))) throw pinError(url, file, files);
+    throw describe({ stage: file === "wasmExec" ? "runtime" : "host", error: String(err) }, files);
+  }
+  if (!resp.ok) throw describe({ stage: file === "wasmExec" ? "runtime" : "host", status: resp.status }, files);
+  return resp.text();
+}
+
+// unlike tells whether a file's bytes, fetched again without a pin, differ
+// from an integrity value: the browser reports a mismatch only as a failed
+// fetch, like a network error.
+async function unlike(url, integrity) {
+  try {
+    const resp = await fetch(url, { cache: "no-store" });
+    if (!resp.ok) return false;
+    const [algorithm, expected] = [integrity.slice(0, 6), integrity.slice(7)];
+    const digest = await crypto.subtle.digest({ sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" }[algorithm], await resp.arrayBuffer());
+    return btoa(String.fromCharCode(...new Uint8Array(digest))) !== expected;
+  } catch {
+    return false;
+  }
+}
+
+function pinError(url, file, files) {
+  return new SipgateLoadError(`${shown(url)} (${pinnable[file]}) is not the file this page pinned: its bytes do not match the integrity value ` +
+    `${files.integrity[file]} given to load(). Serve the files of the build that integrity.json comes with, or update the value.`, url, { code: "INTEGRITY" });
 }
 
 function ready(fns, thread) {
@@ -285,6 +388,26 @@ function workerWays(files) {
     // Once the worker ran (or failed), the blob: URL is not needed again.
     started: () => URL.revokeObjectURL(blob),
   };
+  // Pinned code runs only from the bytes the browser checked: the host
+  // module and wasm_exec.js fetched with their integrity values, started
+  // together as one blob: module (worker-src must allow blob:).
+  const pinned = {
+    name: "the Worker from its pinned files",
+    url,
+    make: async (why) => {
+      if (!url) {
+        throw new SipgateLoadError("load({ integrity }) needs the host module's URL, to fetch it with its integrity value: " +
+          "this copy of sipgate-account.js has no URL of its own, so name it as load({ workerURL }).", "sipgate-account-host.js");
+      }
+      const [runtime, host] = await Promise.all([verifiedText(files.wasmExec, "wasmExec", files), verifiedText(url, "worker", files)]);
+      blob = URL.createObjectURL(new Blob([runtime, "\n", host], { type: "text/javascript" }));
+      const worker = attempt(why, "the Worker from its pinned files", () => new Worker(blob, { type: "module" }));
+      if (!worker) URL.revokeObjectURL(blob);
+      return worker;
+    },
+    started: () => URL.revokeObjectURL(blob),
+  };
+  if (files.integrity.wasmExec || files.integrity.worker) return [pinned];
   return metaPolicy() ? [fromBlob] : [byURL, fromBlob];
 }
 
@@ -338,15 +461,19 @@ function open(port, files, started) {
         port.terminate?.();
         port.close?.();
         const f = m.failure;
-        // The worker's origin is the page's: the page asks for it.
+        // The worker's origin is the page's: the page asks whether the
+        // bytes were not the pinned ones, or whether the server is there.
         if (f.stage === "fetch" && !f.violation) {
-          reachable(files.wasm).then((r) => reject(describe({ ...f, reachable: r }, files)));
+          (async () => {
+            if (files.integrity.wasm && (await unlike(files.wasm, files.integrity.wasm))) return reject(pinError(files.wasm, "wasm", files));
+            reject(describe({ ...f, reachable: await reachable(files.wasm) }, files));
+          })();
         } else reject(describe(f, files));
       } else if (m.type === "ready") {
         resolve(forwarders(port, m.optionKeys));
       }
     };
-    port.postMessage({ type: "start", wasm: files.wasm.href, wasmExec: files.wasmExec.href });
+    port.postMessage({ type: "start", wasm: files.wasm.href, wasmExec: files.wasmExec.href, integrity: files.integrity.wasm });
   });
 }
 
@@ -466,9 +593,14 @@ async function reachable(url) {
 
 // describe words the facts of a failed start (from either thread) as a
 // SipgateLoadError that says what to fix.
-function describe(f, { wasm, wasmExec, named }) {
+function describe(f, files) {
+  const { named } = files;
+  const wasm = shown(files.wasm), wasmExec = shown(files.wasmExec);
   const givenWasm = named.wasm === true, givenExec = named.wasmExec === true;
   switch (f.stage) {
+    case "host":
+      return new SipgateLoadError(`${shown(files.worker)} could not be fetched` + (f.status ? `: HTTP ${f.status}.` : " (missing, or a network error).") +
+        " Serve sipgate-account-host.js beside sipgate-account.js, or name it with load({ workerURL }).", files.worker);
     case "runtime":
       if (f.notGo) {
         return new SipgateLoadError(`${wasmExec} loaded but did not define Go: it is not Go's wasm_exec.js ` +
@@ -481,18 +613,18 @@ function describe(f, { wasm, wasmExec, named }) {
           : " Configure the server to send .js as text/javascript (see docs/deploying.md)."), wasmExec);
       }
       return new SipgateLoadError(f.violation
-        ? `${wasmExec} could not be loaded: this page's Content-Security-Policy blocks it (${f.violation.directive}). Add ${wasmExec.origin} to the policy's script-src.`
+        ? `${wasmExec} could not be loaded: this page's Content-Security-Policy blocks it (${f.violation.directive}). Add ${files.wasmExec.origin} to the policy's script-src.`
         : `${wasmExec} could not be loaded (missing, not served as JavaScript, not allowed to this page's origin by CORS, or a network error).` + whereItLooked(givenExec, "wasmExecURL"), wasmExec);
     case "fetch":
       if (f.violation) {
         return new SipgateLoadError(`${wasm} could not be fetched: this page's Content-Security-Policy blocks it (${f.violation.directive}). ` +
-          `Add ${wasm.origin} to the policy's connect-src.`, wasm);
+          `Add ${files.wasm.origin} to the policy's connect-src.`, wasm);
       }
       if (f.reachable) {
         return new SipgateLoadError(`${wasm} could not be fetched: its server answers, but does not allow this page's origin ` +
           "(it must send Access-Control-Allow-Origin). See docs/embedding.md.", wasm);
       }
-      return new SipgateLoadError(`${wasm} could not be fetched: a network error (offline, or nothing answers at ${wasm.origin}).` +
+      return new SipgateLoadError(`${wasm} could not be fetched: a network error (offline, or nothing answers at ${files.wasm.origin}).` +
         whereItLooked(givenWasm, "wasmURL"), wasm);
     case "status":
       return new SipgateLoadError(`${wasm} could not be fetched: HTTP ${f.status} ${f.statusText}`.trim() + "." +
