@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -108,8 +109,9 @@ func startCaddy(t *testing.T) *server {
 		t.Fatalf("no caddy (%v): run `make servers` (make test does)", err)
 	}
 	dir, port := t.TempDir(), freePort(t)
+	// A site address names no interface: bind does (as the recipe says).
 	site := recipe(t, "caddy/Caddyfile",
-		"example.com {", "http://127.0.0.1:"+port+" {",
+		"example.com {", "http://127.0.0.1:"+port+" {\n\tbind 127.0.0.1",
 		"root * /srv/sipgate-account/web", "root * "+webRoot(t),
 		"connect-src 'self' "+apiOrigin+";", "connect-src 'self' "+strings.TrimSuffix(pageURL, "/")+";")
 	// Off for the test: the admin endpoint (one fixed port for all Caddys).
@@ -121,17 +123,24 @@ func startCaddy(t *testing.T) *server {
 }
 
 func TestServerRecipes(t *testing.T) {
+	sends := encodingsTable(t)
+	t.Run("cmd/serve", func(t *testing.T) {
+		wantEncodings(t, pageURL, sends["`cmd/serve`"])
+	})
 	for _, c := range []struct {
 		name     string
 		start    func(*testing.T) *server
 		encoding string // of the module, for a browser that takes br and gzip
+		row      string // in deploying.md's table of what each server sends
 	}{
-		{"nginx with brotli", func(t *testing.T) *server { return startNginx(t, true) }, "br"},
-		{"nginx without brotli", func(t *testing.T) *server { return startNginx(t, false) }, "gzip"},
-		{"caddy", startCaddy, "br"},
+		{"nginx with brotli", func(t *testing.T) *server { return startNginx(t, true) }, "br", "nginx with the brotli module"},
+		{"nginx without brotli", func(t *testing.T) *server { return startNginx(t, false) }, "gzip", "nginx without it"},
+		{"caddy", startCaddy, "br", "Caddy"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := c.start(t)
+			wantLoopbackOnly(t, s.url)
+			wantEncodings(t, s.url, sends[c.row])
 			wantRecipeHeaders(t, s, c.encoding)
 			recipePage(t, s, c.encoding)
 			recipeEmbed(t, s)
@@ -237,5 +246,86 @@ func recipeEmbed(t *testing.T, s *server) {
 	})()`)
 	if err != nil || got != "Demo Telefon GmbH" {
 		t.Errorf("a page on another origin embedding the element from the server got %q (%v)\nconsole:\n%s", got, err, log.text())
+	}
+}
+
+// encodingsTable reads docs/deploying.md's table of what each server sends
+// for the module: by server, the cells for each Accept-Encoding column.
+func encodingsTable(t *testing.T) map[string][]string {
+	t.Helper()
+	doc, err := os.ReadFile("../docs/deploying.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok1 := strings.Cut(string(doc), "<!-- encodings: what each server sends for sipgate-account.wasm -->")
+	table, _, ok2 := strings.Cut(rest, "<!-- end encodings -->")
+	if !ok1 || !ok2 {
+		t.Fatal("docs/deploying.md lacks the table of what each server sends")
+	}
+	rows := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(table), "\n")[2:] {
+		cells := strings.Split(strings.Trim(line, "| "), " | ")
+		rows[cells[0]] = cells[1:]
+	}
+	return rows
+}
+
+// encodingColumns are the table's columns: what the browser accepts.
+var encodingColumns = []string{"gzip, deflate, br, zstd", "gzip", ""}
+
+// wantEncodings checks a server against its row of the table: the copy it
+// sends ("br", "gzip" or "raw") and whether it sends Vary: Accept-Encoding.
+func wantEncodings(t *testing.T, base string, row []string) {
+	t.Helper()
+	if len(row) != len(encodingColumns) {
+		t.Fatalf("the table's row has %d cells, want %d", len(row), len(encodingColumns))
+	}
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	for i, accept := range encodingColumns {
+		header := http.Header{}
+		if accept != "" {
+			header.Set("Accept-Encoding", accept)
+		}
+		resp, _ := send(t, client, "GET", strings.TrimSuffix(base, "/")+"/"+devserver.WasmFile, header)
+		sent := resp.Header.Get("Content-Encoding")
+		if sent == "" {
+			sent = "raw"
+		}
+		vary := "no Vary"
+		if v := resp.Header.Values("Vary"); len(v) == 1 && v[0] == "Accept-Encoding" {
+			vary = "Vary"
+		} else if len(v) > 0 {
+			vary = fmt.Sprintf("Vary %q", v)
+		}
+		if got := sent + ", " + vary; got != row[i] {
+			t.Errorf("Accept-Encoding %q: %s, but docs/deploying.md says %s", accept, got, row[i])
+		}
+	}
+}
+
+// wantLoopbackOnly checks, from the kernel's table of listening sockets,
+// that the server listens on 127.0.0.1 alone, not on every interface.
+func wantLoopbackOnly(t *testing.T, base string) {
+	t.Helper()
+	_, port, _ := strings.Cut(strings.TrimPrefix(base, "http://"), ":")
+	n, err := strconv.Atoi(port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf(":%04X", n)
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		b, err := os.ReadFile(table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n")[1:] {
+			f := strings.Fields(line)
+			if len(f) < 4 || f[3] != "0A" || !strings.HasSuffix(f[1], want) { // 0A: LISTEN
+				continue
+			}
+			if local := strings.TrimSuffix(f[1], want); local != "0100007F" {
+				t.Errorf("the server listens on %s%s (%s), not only on 127.0.0.1", local, want, table)
+			}
+		}
 	}
 }
