@@ -313,3 +313,27 @@ func withBlankPage(next http.Handler, header http.Header) http.Handler {
 		w.Write([]byte("<!doctype html><html lang=en><head><meta charset=utf-8><title>blank</title></head><body></body></html>"))
 	})
 }
+
+// TestBlobURLsAreRevoked: the blob: URLs the loader makes to start its
+// Worker (a page on another origin, pinned files) are revoked once the
+// Worker has started.
+func TestBlobURLsAreRevoked(t *testing.T) {
+	for _, options := range []string{`{}`, `{integrity: INTEGRITY}`} {
+		tab, _ := openEmbedder(t, "/blank.html")
+		b, err := os.ReadFile(filepath.Join(webDir, "integrity.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := evaluate[map[string]any](t, tab, strings.ReplaceAll(`(async () => {
+			const made = [], revoked = [];
+			const create = URL.createObjectURL, revoke = URL.revokeObjectURL;
+			URL.createObjectURL = (o) => { const u = create(o); made.push(u); return u; };
+			URL.revokeObjectURL = (u) => { revoked.push(u); revoke(u); };
+			await (await import(LOADER)).load(`+options+`);
+			return {thread: `+threadJS+`, made: made.length, open: made.filter((u) => !revoked.includes(u)).length};
+		})()`, "INTEGRITY", string(b)))
+		if got["thread"] != "worker" || got["made"] == 0.0 || got["open"] != 0.0 {
+			t.Errorf("load(%s) from another origin: %v, want a Worker started from a blob: URL that is revoked", options, got)
+		}
+	}
+}
