@@ -50,6 +50,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	writeStall := flags.Duration("write-stall", devserver.DefaultWriteStall, "drop a client that reads nothing for this long while an answer waits")
 	perClient := flags.Int("conns-per-client", devserver.DefaultConnsPerClient, "open connections allowed per client address (IPv6: per /64)")
 	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // -h asked for the usage, which the flags printed
+		}
 		return err
 	}
 	if *mock && *proxy {
@@ -81,6 +84,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%s is in use by another program: choose another address with -addr (make demo: ADDR=localhost:8081 make demo)", *addr)
+	}
 	if err != nil {
 		return err
 	}

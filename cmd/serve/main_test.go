@@ -188,3 +188,23 @@ func TestRunGuardsConnections(t *testing.T) {
 		t.Errorf("a third connection with -conns-per-client 2 got %q", b)
 	}
 }
+
+// TestRunHelpAndBusyPort: -h prints the usage and succeeds; a port in use
+// says how to pick another, in the shell's terms and make demo's.
+func TestRunHelpAndBusyPort(t *testing.T) {
+	var help strings.Builder
+	if err := run(context.Background(), []string{"-h"}, &help); err != nil || !strings.Contains(help.String(), "-addr") {
+		t.Errorf("-h = %v, printing %q; want the usage and no error", err, help.String())
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, devserver.WasmFile), []byte("\x00asm"), 0o644)
+	err = run(context.Background(), []string{"-addr", busy.Addr().String(), "-dir", dir}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "-addr") || !strings.Contains(err.Error(), "ADDR=") {
+		t.Errorf("a port in use = %v, want advice naming -addr and ADDR=", err)
+	}
+}

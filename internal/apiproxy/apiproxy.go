@@ -121,6 +121,11 @@ func parseUpstream(raw string) (*url.URL, error) {
 	if u.Scheme == "http" && !sipgate.IsLoopbackHost(u.Hostname()) {
 		return nil, fmt.Errorf("the upstream %s uses http: the credentials would cross the network in clear text; use https (http only for a loopback host)", u.Host)
 	}
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		// /v2/account is forwarded to the same path upstream: a path here
+		// would be dropped, so it is refused rather than ignored.
+		return nil, fmt.Errorf("the upstream is an origin such as %s, without a path, query or fragment: /v2/account is forwarded to the same path there", DefaultUpstream)
+	}
 	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
 }
 

@@ -276,6 +276,8 @@ func TestRefusesBadUpstream(t *testing.T) {
 		"http://api.sipgate.com", "http://192.0.2.1:8080", "http://localhost.example.com",
 		// The proxy never sends credentials of its own.
 		"https://admin:hunter2@api.sipgate.com", "http://admin:hunter2@127.0.0.1:9",
+		// A path, query or fragment would be dropped: /v2/account goes to the same path.
+		"https://api.sipgate.com/v2", "https://proxy.example/sipgate", "https://api.sipgate.com/?x=1", "https://api.sipgate.com#v2",
 	} {
 		_, err := New(Config{Upstream: u})
 		if err == nil {
@@ -288,7 +290,6 @@ func TestRefusesBadUpstream(t *testing.T) {
 	}
 	for raw, want := range map[string]string{
 		"":                           "https://api.sipgate.com",
-		"https://api.sipgate.com/v2": "https://api.sipgate.com",
 		"http://127.0.0.1:8080/":     "http://127.0.0.1:8080",
 		"http://localhost:9":         "http://localhost:9",
 		"http://[::1]:9":             "http://[::1]:9",
