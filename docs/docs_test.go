@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -388,5 +389,40 @@ func TestServedFiles(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%s lists %v, want the package's files %v", page, got, want)
 		}
+	}
+}
+
+// TestInternalImports: architecture.md's table of what each internal
+// package imports of this module is what the packages import.
+func TestInternalImports(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}:{{join .Imports " "}}`, "sipgate-account/internal/...").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imports, _ := strings.Cut(line, ":")
+		var own []string
+		for _, imp := range strings.Fields(imports) {
+			if rest, ok := strings.CutPrefix(imp, "sipgate-account/"); ok {
+				own = append(own, "`"+rest+"`")
+			}
+		}
+		want = append(want, "| `"+strings.TrimPrefix(pkg, "sipgate-account/")+"` | "+strings.Join(own, ", ")+" |")
+	}
+	_, rest, ok1 := strings.Cut(read(t, "architecture.md"), "<!-- imports: internal -->\n")
+	table, _, ok2 := strings.Cut(rest, "<!-- end imports -->")
+	if !ok1 || !ok2 {
+		t.Fatal("architecture.md lacks the table of internal imports")
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(table), "\n")[2:] {
+		got = append(got, strings.Replace(line, "|  |", "| |", 1))
+	}
+	for i := range want {
+		want[i] = strings.Replace(want[i], "|  |", "| |", 1)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("architecture.md's table of internal imports differs from the packages; it should read:\n%s", strings.Join(want, "\n"))
 	}
 }

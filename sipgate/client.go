@@ -20,6 +20,10 @@ import (
 // DefaultTimeout bounds a whole call (headers and body) unless told otherwise.
 const DefaultTimeout = 15 * time.Second
 
+// NoTimeout is Options.Timeout for a call without a time limit: the one
+// spelling the module's timeoutMs: Infinity and the CLI's -timeout 0 use.
+const NoTimeout time.Duration = -1
+
 // Client sends account look-ups. The zero value is not usable; call NewClient.
 type Client struct {
 	http *http.Client
@@ -71,8 +75,20 @@ type Options struct {
 	// BaseURL that is a path is resolved; "" where there is no page.
 	Origin string
 	// Timeout bounds the whole call, reading the body included.
-	// Zero means DefaultTimeout; a negative value means no timeout.
+	// Zero means DefaultTimeout; NoTimeout (any negative value) none.
 	Timeout time.Duration
+}
+
+// bound is the call's time limit, the default applied; ok is false for
+// a call without one. The one place that reads Timeout.
+func (o Options) bound() (d time.Duration, ok bool) {
+	switch {
+	case o.Timeout == 0:
+		return DefaultTimeout, true
+	case o.Timeout < 0:
+		return 0, false
+	}
+	return o.Timeout, true
 }
 
 // errTimeout is the cancellation cause of our own timeout, which tells it
@@ -110,11 +126,7 @@ func (c *Client) send(ctx context.Context, req *http.Request, opts Options, call
 	if ctx.Err() != nil {
 		return nil, abortedError(ctx, opts)
 	}
-	timeout := opts.Timeout
-	if timeout == 0 {
-		timeout = DefaultTimeout
-	}
-	if timeout > 0 {
+	if timeout, ok := opts.bound(); ok {
 		var cancel context.CancelCauseFunc
 		ctx, cancel = context.WithCancelCause(ctx)
 		defer cancel(nil)
@@ -198,10 +210,7 @@ func readBody(r io.Reader) (body []byte, tooLarge bool, err error) {
 func abortedError(ctx context.Context, opts Options) *Error {
 	cause := context.Cause(ctx)
 	if errors.Is(cause, errTimeout) || errors.Is(cause, context.DeadlineExceeded) {
-		timeout := opts.Timeout
-		if timeout <= 0 {
-			timeout = DefaultTimeout
-		}
+		timeout, _ := opts.bound()
 		return &Error{Problem: Problem{Code: CodeTimeout, Timeout: timeout}, Err: cause}
 	}
 	return &Error{Problem: Problem{Code: CodeAborted}, Err: cause}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Summary says what happened in words that hold for every host, with the
@@ -31,7 +30,7 @@ func (p *Problem) Summary() string {
 		}
 		return "the request did not reach the API, or its answer was blocked"
 	case CodeTimeout:
-		return "no complete answer from the API within " + durationText(p.Timeout)
+		return "no complete answer from the API within " + p.Timeout.String()
 	case CodeAborted:
 		return "the call was aborted; nothing more was read"
 	case CodeInternal:
@@ -42,7 +41,9 @@ func (p *Problem) Summary() string {
 		}
 		return line + ": username and/or password are wrong" + nonASCIIText(p)
 	case CodeForbidden:
-		return line + ": the credentials are valid but lack permission for this endpoint: a personal access token or OAuth token needs the scope account:read, and some sipgate endpoints are open only to certain account types (the answer's body may say which)"
+		return line + ": the credentials are valid but lack permission for this endpoint: " +
+			"a personal access token or OAuth token needs the scope account:read, " +
+			"and some sipgate endpoints are open only to certain account types (the answer's body may say which)"
 	case CodeNotFound:
 		return line + ": wrong REST API endpoint, or the account was not found (the API answers 404 \"Account not found\" too)"
 	case CodeMethodNotAllowed:
@@ -68,7 +69,9 @@ func nonASCIIText(p *Problem) string {
 	if !p.NonASCII {
 		return ""
 	}
-	return ". The credentials contain characters beyond ASCII (such as ä), which are sent as UTF-8 (RFC 7617, as sipgate's own example does); if the password was set or works elsewhere with another encoding, try a password of ASCII characters"
+	return ". The credentials contain characters beyond ASCII (such as ä), which are sent as UTF-8 " +
+		"(RFC 7617, as sipgate's own example does); if the password was set or works elsewhere " +
+		"with another encoding, try a password of ASCII characters"
 }
 
 func statusLine(status int) string {
@@ -77,14 +80,6 @@ func statusLine(status int) string {
 		s += " " + t
 	}
 	return s
-}
-
-// durationText words a timeout.
-func durationText(d time.Duration) string {
-	if d <= 0 {
-		d = DefaultTimeout
-	}
-	return d.String()
 }
 
 // retryAfterText words a Retry-After value (seconds or an HTTP date). The

@@ -226,11 +226,10 @@ func option(opts js.Value, key string) (js.Value, error) {
 }
 
 // millis converts a positive number of milliseconds to a Duration. A value
-// too large for a Duration (Infinity among them) means no timeout, which the
-// core spells as a negative Duration.
+// too large for a Duration (Infinity among them) means no timeout.
 func millis(ms float64) time.Duration {
 	if ms >= float64(math.MaxInt64/int64(time.Millisecond)) {
-		return -1
+		return sipgate.NoTimeout
 	}
 	d := time.Duration(ms * float64(time.Millisecond))
 	if d <= 0 {

@@ -20,7 +20,7 @@ function productType(v) {
 }
 
 /** A card with the company, product type, verification, call history and logo. */
-export function accountCard(account) {
+function accountCard(account) {
   const card = el("div", "account");
   if (typeof account.logoUrl === "string" && isHTTPS(account.logoUrl)) {
     const logo = el("img", "logo");
@@ -60,7 +60,7 @@ function isHTTPS(raw) {
  * plain text (a 403 "This endpoint requires ..."); "" when it said nothing
  * of use.
  */
-export function apiSays(result) {
+function apiSays(result) {
   const body = (result.body || "").trim();
   if (body === "") return "";
   let said = "";
@@ -79,7 +79,7 @@ export function apiSays(result) {
 }
 
 /** What went wrong: the message, the API's own words when it gave some, the code. */
-export function problemView(message, code, said = "") {
+function problemView(message, code, said = "") {
   const nodes = [el("p", "message error", message)];
   if (said) nodes.push(el("p", "api-says", `The API says: ${said}`));
   nodes.push(el("p", "code", `Error code: ${code}`));

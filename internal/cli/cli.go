@@ -115,7 +115,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	opts := sipgate.Options{BaseURL: *baseURL, Timeout: *timeout}
 	if *timeout == 0 {
-		opts.Timeout = -1 // the core's spelling of "no limit"
+		opts.Timeout = sipgate.NoTimeout
 	}
 	client := env.Client
 	if client == nil {
