@@ -112,7 +112,12 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
 		return 1
 	}
-	srv.Config.Handler = countRequests(handler)
+	// The self-test's modules, which the Chromium tests import too
+	// (e2e/selftest/inputs.js builds the input rules' arguments).
+	mux := http.NewServeMux()
+	mux.Handle("/", handler)
+	mux.Handle("GET /selftest/", http.StripPrefix("/selftest/", http.FileServer(http.Dir("selftest"))))
+	srv.Config.Handler = countRequests(mux)
 	srv.Start()
 	defer srv.Close()
 	pageURL = srv.URL + "/"

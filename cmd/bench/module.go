@@ -137,17 +137,32 @@ func perCall(tab context.Context, calls int) (Calls, error) {
 			return Calls{}, err // warm-up
 		}
 	}
-	for len(times[0]) < calls {
+	// Each block's order turns round, so that no kind always runs first.
+	var workerRatios []float64
+	for b := 0; len(times[0]) < calls; b++ {
 		n := min(block, calls-len(times[0]))
-		for i, k := range kinds {
-			t, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(%s, %d)", k, n), chromedp.EvalAwaitPromise))
+		means := make([]float64, len(kinds))
+		for j := range kinds {
+			i := (j + b) % len(kinds)
+			t, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(%s, %d)", kinds[i], n), chromedp.EvalAwaitPromise))
 			if err != nil {
 				return Calls{}, err
 			}
 			times[i] = append(times[i], t...)
+			means[i] = mean(t)
 		}
+		workerRatios = append(workerRatios, means[0]/means[3])
 	}
-	return Calls{N: calls, OursMs: median(times[0]), PlainMs: median(times[1]), FloorMs: median(times[2]), FloorWorkerMs: median(times[3])}, nil
+	return Calls{N: calls, OursMs: median(times[0]), PlainMs: median(times[1]), FloorMs: median(times[2]),
+		FloorWorkerMs: median(times[3]), WorkerRatio: median(workerRatios)}, nil
+}
+
+func mean(v []float64) float64 {
+	sum := 0.0
+	for _, x := range v {
+		sum += x
+	}
+	return sum / float64(len(v))
 }
 
 // concurrent times bursts of calls at once, ours and plain in turn, three
