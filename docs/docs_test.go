@@ -426,3 +426,31 @@ func TestInternalImports(t *testing.T) {
 		t.Errorf("architecture.md's table of internal imports differs from the packages; it should read:\n%s", strings.Join(want, "\n"))
 	}
 }
+
+// TestBlockingTime: the total blocking time the README and embedding.md
+// give is the one of benchmarks.md's Lighthouse table (both pages, as a
+// range when they differ), and its targets table says the same.
+func TestBlockingTime(t *testing.T) {
+	row := regexp.MustCompile(`(?m)^\| (index|embed)\.html \|(?: [^|]+ \|){5} ([0-9]+) ms \|`)
+	var ms []int
+	for _, m := range row.FindAllStringSubmatch(read(t, "benchmarks.md"), -1) {
+		n, _ := strconv.Atoi(m[2])
+		ms = append(ms, n)
+	}
+	if len(ms) != 2 {
+		t.Fatalf("benchmarks.md's Lighthouse table has %d pages' TBT, want 2", len(ms))
+	}
+	want := fmt.Sprintf("%d ms", slices.Min(ms))
+	if slices.Min(ms) != slices.Max(ms) {
+		want = fmt.Sprintf("%d–%d ms", slices.Min(ms), slices.Max(ms))
+	}
+	for page, says := range map[string]string{
+		"../README.md":  "total blocking time of " + want,
+		"embedding.md":  "total blocking time of " + want,
+		"benchmarks.md": "TBT " + want + " |",
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(read(t, page)), " "), says) {
+			t.Errorf("%s does not say %q, which benchmarks.md's Lighthouse table gives", page, says)
+		}
+	}
+}
