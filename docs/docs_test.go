@@ -19,8 +19,8 @@ import (
 	"unicode"
 
 	"sipgate-account/internal/cli"
-	"sipgate-account/internal/mockapi"
-	"sipgate-account/internal/vectors"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/testkit/vectors"
 	"sipgate-account/sipgate"
 )
 
@@ -176,7 +176,7 @@ func TestVectorTable(t *testing.T) {
 		want = append(want, v.User+" | "+v.Pass+" | "+v.Header)
 	}
 	if !slices.Equal(got, want) {
-		t.Errorf("the vector table is\n%s\ninternal/vectors/vectors.json has\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		t.Errorf("the vector table is\n%s\ninternal/testkit/vectors/vectors.json has\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
@@ -184,7 +184,7 @@ func TestVectorTable(t *testing.T) {
 func scenarioList() string {
 	var b strings.Builder
 	b.WriteString("| name (`/scenario/NAME/v2`) | answer |\n| --- | --- |\n")
-	for _, sc := range mockapi.Scenarios() {
+	for _, sc := range fakeapi.Scenarios() {
 		fmt.Fprintf(&b, "| `%s` | %s |\n", sc.Name, strings.ReplaceAll(sc.Description, "|", `\|`))
 	}
 	return b.String()
@@ -205,7 +205,7 @@ func TestScenarioList(t *testing.T) {
 			}
 			return
 		}
-		t.Errorf("development.md's scenario list differs from internal/mockapi's table; run `go test ./docs -run TestScenarioList -update`, or paste:\n%s", want)
+		t.Errorf("development.md's scenario list differs from internal/fakeapi's table; run `go test ./docs -run TestScenarioList -update`, or paste:\n%s", want)
 	}
 }
 
@@ -451,6 +451,22 @@ func TestBlockingTime(t *testing.T) {
 	} {
 		if !strings.Contains(strings.Join(strings.Fields(read(t, page)), " "), says) {
 			t.Errorf("%s does not say %q, which benchmarks.md's Lighthouse table gives", page, says)
+		}
+	}
+}
+
+// TestShipsNoTestKit: nothing that ships (the commands users run, the
+// module, the servers' packages) imports internal/testkit, directly or not.
+func TestShipsNoTestKit(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}",
+		"sipgate-account/cmd/serve", "sipgate-account/cmd/sipgate-account", "sipgate-account/wasm",
+		"sipgate-account/internal/webserver", "sipgate-account/internal/cli").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasPrefix(pkg, "sipgate-account/internal/testkit") {
+			t.Errorf("%s is linked into what ships", pkg)
 		}
 	}
 }

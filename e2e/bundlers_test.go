@@ -19,7 +19,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"sipgate-account/internal/devserver"
+	"sipgate-account/internal/webserver"
 )
 
 // The npm package as users take it: e2e/bundlers is a small app that
@@ -66,11 +66,11 @@ var bundles = []bundle{
 }
 
 func TestBundlers(t *testing.T) {
-	installed, err := os.ReadFile(filepath.Join(bundlerModules, "sipgate-account", devserver.WasmFile))
+	installed, err := os.ReadFile(filepath.Join(bundlerModules, "sipgate-account", webserver.WasmFile))
 	if err != nil {
 		t.Fatalf("the package is not installed for the bundler app (%v): run `make bundlers`", err)
 	}
-	built, err := os.ReadFile(filepath.Join(webDir, devserver.WasmFile))
+	built, err := os.ReadFile(filepath.Join(webDir, webserver.WasmFile))
 	if err != nil {
 		t.Fatal(err)
 	}

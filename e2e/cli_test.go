@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"sipgate-account/internal/cli"
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
 	"sipgate-account/sipgate"
 )
 
@@ -31,10 +31,10 @@ func TestCLIAgreesWithTheBrowser(t *testing.T) {
 		name, base, user, pass string
 		token                  bool
 	}{
-		{"account", "/v2", mockapi.DemoUser, mockapi.DemoPassword, false},
-		{"personal access token", "/v2", mockapi.DemoTokenID, mockapi.DemoToken, false},
-		{"OAuth access token", "/v2", "", mockapi.DemoAccessToken, true},
-		{"wrong password", "/v2", mockapi.DemoUser, "wrong", false},
+		{"account", "/v2", fakeapi.DemoUser, fakeapi.DemoPassword, false},
+		{"personal access token", "/v2", fakeapi.DemoTokenID, fakeapi.DemoToken, false},
+		{"OAuth access token", "/v2", "", fakeapi.DemoAccessToken, true},
+		{"wrong password", "/v2", fakeapi.DemoUser, "wrong", false},
 		{"wrong token", "/v2", "", "wrong", true},
 		{"headers sent", "/scenario/echo/v2", "test", "123£", false},
 		{"429 with Retry-After", "/scenario/status-429/v2", "u", "p", false},

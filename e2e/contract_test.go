@@ -13,15 +13,15 @@ import (
 	"strings"
 	"testing"
 
-	"sipgate-account/internal/mockapi"
-	"sipgate-account/internal/vectors"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/testkit/vectors"
 )
 
 // The module's contract (docs/javascript-api.md), checked call by call in
 // Chromium against the fake API.
 
 // demoArgs are good credentials for the fake API on the page's origin.
-var demoArgs = js(mockapi.DemoUser) + ", " + js(mockapi.DemoPassword) + `, {baseURL: "ORIGIN/v2"}`
+var demoArgs = js(fakeapi.DemoUser) + ", " + js(fakeapi.DemoPassword) + `, {baseURL: "ORIGIN/v2"}`
 
 // wantAlive checks that a good call still works: the module survived
 // whatever the test did before.
@@ -78,7 +78,7 @@ func TestSuccessResultShape(t *testing.T) {
 	if r == nil {
 		t.Fatalf("rejected: %+v", out.Rejected)
 	}
-	if !r.OK || r.Status != 200 || r.StatusText != "OK" || r.Body != mockapi.DemoAccount || r.Error != nil {
+	if !r.OK || r.Status != 200 || r.StatusText != "OK" || r.Body != fakeapi.DemoAccount || r.Error != nil {
 		t.Errorf("result = %+v", r)
 	}
 	var account map[string]any
@@ -86,7 +86,7 @@ func TestSuccessResultShape(t *testing.T) {
 		t.Fatalf("account %s: %v", r.Account, err)
 	}
 	var want map[string]any
-	json.Unmarshal([]byte(mockapi.DemoAccount), &want)
+	json.Unmarshal([]byte(fakeapi.DemoAccount), &want)
 	for k, v := range want {
 		if account[k] != v {
 			t.Errorf("account.%s = %v, want %v", k, account[k], v)
@@ -99,11 +99,11 @@ func TestSuccessResultShape(t *testing.T) {
 		}
 	}
 	// A path on the page's origin is a baseURL too (a same-origin proxy).
-	if out := call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+`, {baseURL: "/v2"}`); out.Resolved == nil || !out.Resolved.OK {
+	if out := call(t, tab, js(fakeapi.DemoUser)+", "+js(fakeapi.DemoPassword)+`, {baseURL: "/v2"}`); out.Resolved == nil || !out.Resolved.OK {
 		t.Errorf("baseURL /v2: %+v %+v", out.Resolved, out.Rejected)
 	}
 	// The personal access token goes through the same call.
-	out = call(t, tab, js(mockapi.DemoTokenID)+", "+js(mockapi.DemoToken)+`, {baseURL: "ORIGIN/v2/"}`)
+	out = call(t, tab, js(fakeapi.DemoTokenID)+", "+js(fakeapi.DemoToken)+`, {baseURL: "ORIGIN/v2/"}`)
 	if out.Resolved == nil || !out.Resolved.OK {
 		t.Errorf("token login: %+v %+v", out.Resolved, out.Rejected)
 	}
@@ -133,16 +133,16 @@ func TestHeaderVectorsArriveByteExact(t *testing.T) {
 
 func TestStatusCodes(t *testing.T) {
 	tab, log := openPage(t)
-	defer wantNoLeak(t, tab, log, mockapi.DemoUser, "wrong")
-	defer wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
-	user, pass := js(mockapi.DemoUser), js(mockapi.DemoPassword)
+	defer wantNoLeak(t, tab, log, fakeapi.DemoUser, "wrong")
+	defer wantNoLeak(t, tab, log, fakeapi.DemoUser, fakeapi.DemoPassword)
+	user, pass := js(fakeapi.DemoUser), js(fakeapi.DemoPassword)
 	type statusCase struct {
 		name, base string
 		status     int
 		code       string
 		says       string
 	}
-	// The status table every host shares (internal/vectors), then answers
+	// The status table every host shares (internal/testkit/vectors), then answers
 	// of other shapes.
 	var cases []statusCase
 	for _, v := range vectors.Load().Statuses {
@@ -184,7 +184,7 @@ func TestStatusCodes(t *testing.T) {
 
 func TestInputRules(t *testing.T) {
 	tab, _ := openPage(t)
-	// The input rules' one table (internal/vectors), as every engine's
+	// The input rules' one table (internal/testkit/vectors), as every engine's
 	// self-test reads it; e2e/selftest/inputs.js builds the arguments.
 	inputs := vectors.Load().Inputs
 	before := apiRequests.Load()
@@ -201,9 +201,9 @@ func TestInputRules(t *testing.T) {
 	// Allowed edge cases: defaults for undefined and null options, unknown
 	// keys ignored, a password with ":" and exactly 4096 bytes.
 	for _, args := range []string{
-		js(mockapi.DemoUser) + `, "x:y", undefined`,
-		js(mockapi.DemoUser) + `, "x:y", null`,
-		js(mockapi.DemoUser) + `, "é".repeat(2048), {baseURL: undefined, timeoutMs: undefined, signal: undefined, unknown: 1}`,
+		js(fakeapi.DemoUser) + `, "x:y", undefined`,
+		js(fakeapi.DemoUser) + `, "x:y", null`,
+		js(fakeapi.DemoUser) + `, "é".repeat(2048), {baseURL: undefined, timeoutMs: undefined, signal: undefined, unknown: 1}`,
 	} {
 		out := call(t, tab, args)
 		// The default baseURL is the real API, unreachable here (and outside

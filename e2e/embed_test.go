@@ -9,8 +9,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"sipgate-account/internal/browser"
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/testkit/browser"
 )
 
 // Embedding: a page on another origin (embedderURL) imports the loader from
@@ -63,8 +63,8 @@ func TestEmbedLoadsOneInstance(t *testing.T) {
 	company := evaluate[string](t, tab, `(async () => {
 		const sg = await (await import(LOADER)).load();
 		const [a, b] = await Promise.all([
-			sg.fetchAccount(`+js(mockapi.DemoUser)+`, `+js(mockapi.DemoPassword)+`, {baseURL: "ORIGIN/v2"}),
-			sg.fetchAccountWithToken(`+js(mockapi.DemoAccessToken)+`, {baseURL: "ORIGIN/v2"}),
+			sg.fetchAccount(`+js(fakeapi.DemoUser)+`, `+js(fakeapi.DemoPassword)+`, {baseURL: "ORIGIN/v2"}),
+			sg.fetchAccountWithToken(`+js(fakeapi.DemoAccessToken)+`, {baseURL: "ORIGIN/v2"}),
 		]);
 		return a.account.company + " / " + b.account.company;
 	})()`)
@@ -122,7 +122,7 @@ func TestEmbedElements(t *testing.T) {
 	tab, _ := openEmbedder(t, "/blank.html")
 	evaluate[bool](t, tab, elementSetup)
 
-	got := submitElement(t, tab, "first", map[string]string{"user": mockapi.DemoUser, "pass": mockapi.DemoPassword})
+	got := submitElement(t, tab, "first", map[string]string{"user": fakeapi.DemoUser, "pass": fakeapi.DemoPassword})
 	if got["type"] != "sipgate-account" || got["id"] != "first" || got["ok"] != true || got["company"] != "Demo Telefon GmbH" {
 		t.Errorf("first element, demo login: %v", got)
 	}
@@ -138,7 +138,7 @@ func TestEmbedElements(t *testing.T) {
 	if got["type"] != "sipgate-account" || got["id"] != "second" || got["ok"] != false || got["status"] != 401.0 || got["code"] != "UNAUTHORIZED" {
 		t.Errorf("second element, wrong token: %v", got)
 	}
-	got = submitElement(t, tab, "second", map[string]string{"token": mockapi.DemoAccessToken})
+	got = submitElement(t, tab, "second", map[string]string{"token": fakeapi.DemoAccessToken})
 	if got["ok"] != true || got["company"] != "Demo Telefon GmbH" {
 		t.Errorf("second element, demo token: %v", got)
 	}
@@ -198,7 +198,7 @@ func TestEmbedElementAccessible(t *testing.T) {
 
 	// With the keyboard only: type into the fields and press Enter.
 	evaluate[bool](t, tab, `(document.getElementById("first").shadowRoot.querySelector("[name=user]").focus(), true)`)
-	if err := chromedp.Do(tab, chromedp.KeyEvent(mockapi.DemoUser+"\t"+mockapi.DemoPassword+"\r")); err != nil {
+	if err := chromedp.Do(tab, chromedp.KeyEvent(fakeapi.DemoUser+"\t"+fakeapi.DemoPassword+"\r")); err != nil {
 		t.Fatal(err)
 	}
 	got := evaluate[map[string]any](t, tab, `(async () => {
@@ -303,10 +303,10 @@ func TestEmbedExamplePage(t *testing.T) {
 	evaluate[bool](t, tab, `(async () => {
 		const [password, token] = document.querySelectorAll("sipgate-account");
 		while (password.shadowRoot.querySelector("button").disabled) await new Promise((r) => setTimeout(r, 10));
-		password.shadowRoot.querySelector("[name=user]").value = `+js(mockapi.DemoUser)+`;
-		password.shadowRoot.querySelector("[name=pass]").value = `+js(mockapi.DemoPassword)+`;
+		password.shadowRoot.querySelector("[name=user]").value = `+js(fakeapi.DemoUser)+`;
+		password.shadowRoot.querySelector("[name=pass]").value = `+js(fakeapi.DemoPassword)+`;
 		password.shadowRoot.querySelector("button").click();
-		token.shadowRoot.querySelector("[name=token]").value = `+js(mockapi.DemoAccessToken)+`;
+		token.shadowRoot.querySelector("[name=token]").value = `+js(fakeapi.DemoAccessToken)+`;
 		token.shadowRoot.querySelector("button").click();
 		return true;
 	})()`)
@@ -317,7 +317,7 @@ func TestEmbedExamplePage(t *testing.T) {
 	if strings.Count(events, `sipgate-account: status 200, company "Demo Telefon GmbH"`) != 2 {
 		t.Errorf("event log:\n%s", events)
 	}
-	wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
+	wantNoLeak(t, tab, log, fakeapi.DemoUser, fakeapi.DemoPassword)
 }
 
 // TestEmbedOptionsNeverIgnored: one Go instance per page, so a load() that
@@ -396,8 +396,8 @@ func TestEmbedOptionsNeverIgnored(t *testing.T) {
 		});
 		document.body.append(el);
 		const root = el.shadowRoot;
-		root.querySelector("[name=user]").value = `+js(mockapi.DemoUser)+`;
-		root.querySelector("[name=pass]").value = `+js(mockapi.DemoPassword)+`;
+		root.querySelector("[name=user]").value = `+js(fakeapi.DemoUser)+`;
+		root.querySelector("[name=pass]").value = `+js(fakeapi.DemoPassword)+`;
 		root.querySelector("button").click();
 		return answered;
 	})()`)
@@ -424,7 +424,7 @@ func TestMarkupCannotChooseCode(t *testing.T) {
 			if (el.shadowRoot.querySelector("[part=result]").textContent) resolve(el.shadowRoot.querySelector("[part=result]").textContent);
 		});
 		const sg = await (await import(LOADER)).load();
-		const r = await sg.fetchAccount(`+js(mockapi.DemoUser)+`, `+js(mockapi.DemoPassword)+`, {baseURL: "ORIGIN/v2"});
+		const r = await sg.fetchAccount(`+js(fakeapi.DemoUser)+`, `+js(fakeapi.DemoPassword)+`, {baseURL: "ORIGIN/v2"});
 		return {failed, company: r.account && r.account.company, shown: el.shadowRoot.querySelector("[part=result]").textContent};
 	})()`)
 	if failed, _ := got["failed"].(string); !strings.HasPrefix(failed, "SipgateLoadError: ") || !strings.Contains(failed, "markup does not choose") {

@@ -13,9 +13,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"sipgate-account/internal/browser"
-	"sipgate-account/internal/devserver"
-	"sipgate-account/internal/vectors"
+	"sipgate-account/internal/testkit/browser"
+	"sipgate-account/internal/testkit/vectors"
+	"sipgate-account/internal/webserver"
 )
 
 // Every engine runs the same contract checks: e2e/selftest is a page that
@@ -47,7 +47,7 @@ func newSelftestServer(t *testing.T) *selftestServer {
 	s := &selftestServer{reports: map[string]chan selftestReport{}}
 	srv := httptest.NewUnstartedServer(nil)
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
-	site, err := devserver.New(devserver.Config{
+	site, err := webserver.New(webserver.Config{
 		Dir: webDir, Mock: true, FramedBySelf: true,
 		// The no-CORS check calls this server under its other name.
 		ConnectOrigins: []string{"http://localhost:" + port, closedOrigin},

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
 )
 
 // wantNothingInFlight waits until the fake API has finished every request:
@@ -44,8 +44,8 @@ func wasmMemory(t *testing.T, tab context.Context) int {
 // works afterwards.
 func TestFaults(t *testing.T) {
 	tab, log := openPage(t)
-	defer wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
-	creds := js(mockapi.DemoUser) + ", " + js(mockapi.DemoPassword)
+	defer wantNoLeak(t, tab, log, fakeapi.DemoUser, fakeapi.DemoPassword)
+	creds := js(fakeapi.DemoUser) + ", " + js(fakeapi.DemoPassword)
 	faults := []struct {
 		name string
 		args string // after the credentials
@@ -122,8 +122,8 @@ func TestFaults(t *testing.T) {
 		script := `(async () => {
 			const calls = [];
 			for (let i = 0; i < 1000; i++) {
-				const pass = i % 2 === 0 ? ` + js(mockapi.DemoPassword) + ` : "wrong-" + i;
-				calls.push(fetchAccount(` + js(mockapi.DemoUser) + `, pass, {baseURL: "ORIGIN/v2"})
+				const pass = i % 2 === 0 ? ` + js(fakeapi.DemoPassword) + ` : "wrong-" + i;
+				calls.push(fetchAccount(` + js(fakeapi.DemoUser) + `, pass, {baseURL: "ORIGIN/v2"})
 					.then(r => r.status, e => "rejected " + e.code));
 			}
 			return JSON.stringify(await Promise.all(calls));

@@ -33,10 +33,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"sipgate-account/internal/browser"
-	"sipgate-account/internal/devserver"
-	"sipgate-account/internal/lockedbuf"
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/testkit/browser"
+	"sipgate-account/internal/testkit/lockedbuf"
+	"sipgate-account/internal/webserver"
 )
 
 // webDir is the real web root, with the module built by `make build`.
@@ -79,8 +79,8 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	if _, err := os.Stat(filepath.Join(webDir, devserver.WasmFile)); err != nil {
-		fmt.Fprintf(os.Stderr, "FAIL: %s is not built: run `make build` (make test does)\n", devserver.WasmFile)
+	if _, err := os.Stat(filepath.Join(webDir, webserver.WasmFile)); err != nil {
+		fmt.Fprintf(os.Stderr, "FAIL: %s is not built: run `make build` (make test does)\n", webserver.WasmFile)
 		return 1
 	}
 	var err error
@@ -100,13 +100,13 @@ func run(m *testing.M) int {
 	srv := httptest.NewUnstartedServer(nil)
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	otherOrigin = "http://localhost:" + port
-	handler, err := devserver.New(devserver.Config{
+	handler, err := webserver.New(webserver.Config{
 		Dir:  webDir,
 		Mock: true,
 		// The page may connect to all of them, so that only the module's own
 		// rules keep a call from going there.
 		ConnectOrigins: []string{otherOrigin, closedOrigin, elsewhereURL},
-		API:            mockapi.Config{RedirectTo: elsewhereURL},
+		API:            fakeapi.Config{RedirectTo: elsewhereURL},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
@@ -145,10 +145,10 @@ func countRequests(next http.Handler) http.Handler {
 			apiInFlight.Add(1)
 			defer apiInFlight.Add(-1)
 		}
-		if r.URL.Path == "/"+devserver.WasmFile {
+		if r.URL.Path == "/"+webserver.WasmFile {
 			moduleRequests.Add(1)
 		}
-		if r.URL.Path == "/"+devserver.WasmFile || r.URL.Path == "/wasm_exec.js" {
+		if r.URL.Path == "/"+webserver.WasmFile || r.URL.Path == "/wasm_exec.js" {
 			fileRequests.Lock()
 			fileRequests.uris = append(fileRequests.uris, r.URL.RequestURI())
 			fileRequests.Unlock()

@@ -18,9 +18,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"sipgate-account/internal/devserver"
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
 	"sipgate-account/internal/webheaders"
+	"sipgate-account/internal/webserver"
 )
 
 // The module's host (web/sipgate-account-host.js): where it runs, whose
@@ -62,7 +62,7 @@ try {
 }
 await fetch("/report?engine=" + engine, { method: "POST", body: JSON.stringify(r) });
 </script></body></html>`
-	page = fmt.Sprintf(page, js(pageURL+"sipgate-account.js"), js(mockapi.DemoUser), js(mockapi.DemoPassword), js(pageURL+"v2"))
+	page = fmt.Sprintf(page, js(pageURL+"sipgate-account.js"), js(fakeapi.DemoUser), js(fakeapi.DemoPassword), js(pageURL+"v2"))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/":
@@ -138,7 +138,7 @@ func policyCall(t *testing.T, tab context.Context, loader string) {
 func TestPagePolicyBindsTheModule(t *testing.T) {
 	t.Run("header", func(t *testing.T) {
 		// cmd/serve's own headers, with no origin allowed but its own.
-		site, err := devserver.New(devserver.Config{Dir: webDir, Mock: true})
+		site, err := webserver.New(webserver.Config{Dir: webDir, Mock: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +197,7 @@ func TestWorkerFallbackIsNamed(t *testing.T) {
 			}
 			got := evaluate[map[string]any](t, tab, `(async () => {
 				const sg = await (await import(LOADER)).load(`+c.options+`);
-				const r = await sg.fetchAccount(`+js(mockapi.DemoUser)+`, `+js(mockapi.DemoPassword)+`, {baseURL: "ORIGIN/v2"});
+				const r = await sg.fetchAccount(`+js(fakeapi.DemoUser)+`, `+js(fakeapi.DemoPassword)+`, {baseURL: "ORIGIN/v2"});
 				return {thread: `+threadJS+`, company: r.account && r.account.company};
 			})()`)
 			if got["thread"] != "page, Go on the page" || got["company"] != "Demo Telefon GmbH" {
@@ -230,13 +230,13 @@ func TestOptionsDeclaredOnce(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	build := exec.CommandContext(ctx, "go", "build", "-tags", "probeoption", "-o", filepath.Join(dir, devserver.WasmFile), "./wasm")
+	build := exec.CommandContext(ctx, "go", "build", "-tags", "probeoption", "-o", filepath.Join(dir, webserver.WasmFile), "./wasm")
 	build.Dir = ".."
 	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the module with -tags probeoption: %v\n%s", err, out)
 	}
-	site, err := devserver.New(devserver.Config{Dir: dir, Mock: true})
+	site, err := webserver.New(webserver.Config{Dir: dir, Mock: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +260,7 @@ func TestOptionsDeclaredOnce(t *testing.T) {
 // password manager) changed the API base URL field; the field keeps what
 // they entered.
 func TestConfigKeepsAnEditedField(t *testing.T) {
-	site, err := devserver.New(devserver.Config{Dir: webDir, Mock: true})
+	site, err := webserver.New(webserver.Config{Dir: webDir, Mock: true})
 	if err != nil {
 		t.Fatal(err)
 	}

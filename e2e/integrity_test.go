@@ -13,8 +13,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"sipgate-account/internal/devserver"
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/webserver"
 )
 
 // TestPinnedBytes: a page on another origin pins the module's files with
@@ -31,7 +31,7 @@ func TestPinnedBytes(t *testing.T) {
 	if err := json.Unmarshal(b, &manifest); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{devserver.WasmFile, "wasm_exec.js", "sipgate-account-host.js"} {
+	for _, name := range []string{webserver.WasmFile, "wasm_exec.js", "sipgate-account-host.js"} {
 		if !strings.HasPrefix(manifest[name], "sha384-") {
 			t.Fatalf("integrity.json has no value for %s: %s", name, b)
 		}
@@ -48,7 +48,7 @@ func TestPinnedBytes(t *testing.T) {
 			const m = await import(`+js(loader)+`);
 			try {
 				const sg = await m.load({integrity: `+string(b)+`});
-				const r = await sg.fetchAccount(`+js(mockapi.DemoUser)+`, `+js(mockapi.DemoPassword)+`, {baseURL: "ORIGIN/v2"});
+				const r = await sg.fetchAccount(`+js(fakeapi.DemoUser)+`, `+js(fakeapi.DemoPassword)+`, {baseURL: "ORIGIN/v2"});
 				return {thread: `+threadJS+`, company: r.account && r.account.company};
 			} catch (e) {
 				return {name: e.name, code: e.code, message: e.message, url: e.url};
@@ -65,17 +65,17 @@ func TestPinnedBytes(t *testing.T) {
 			t.Errorf("load() with the build's integrity values: %v, want the demo account from the module in its Worker", got)
 		}
 	})
-	for _, changed := range []string{devserver.WasmFile, "wasm_exec.js", "sipgate-account-host.js"} {
+	for _, changed := range []string{webserver.WasmFile, "wasm_exec.js", "sipgate-account-host.js"} {
 		// A copy of the files with one byte of one of them changed.
 		dir := t.TempDir()
-		for _, name := range []string{"sipgate-account.js", "sipgate-account-host.js", "account-view.js", "wasm_exec.js", devserver.WasmFile} {
+		for _, name := range []string{"sipgate-account.js", "sipgate-account-host.js", "account-view.js", "wasm_exec.js", webserver.WasmFile} {
 			data, err := os.ReadFile(filepath.Join(webDir, name))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if name == changed {
 				data[3] ^= 0x20 // inside the first line's comment, or the module's header
-				if name == devserver.WasmFile {
+				if name == webserver.WasmFile {
 					data[3] ^= 0x20
 					data[len(data)-1] ^= 0x01
 				}
@@ -84,7 +84,7 @@ func TestPinnedBytes(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		site, err := devserver.New(devserver.Config{Dir: dir})
+		site, err := webserver.New(webserver.Config{Dir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,8 +13,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"sipgate-account/internal/devserver"
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/webserver"
 	"sipgate-account/sipgate"
 )
 
@@ -58,12 +58,12 @@ func TestPageShowsAccount(t *testing.T) {
 		t.Errorf("demo mode: default base URL %q, want %q", defaultBase, want)
 	}
 	hint, _ := chromedp.Run(tab, chromedp.TextContent(chromedp.CSS(`#demo-hint`)))
-	if !strings.Contains(hint, mockapi.DemoUser) {
+	if !strings.Contains(hint, fakeapi.DemoUser) {
 		t.Errorf("demo hint %q does not show the demo login", hint)
 	}
 
-	text := submit(t, tab, mockapi.DemoUser, mockapi.DemoPassword, "")
-	for _, want := range []string{"Status: 200", "Body: " + mockapi.DemoAccount, "Demo Telefon GmbH", "TEAM", "Verified", "yes"} {
+	text := submit(t, tab, fakeapi.DemoUser, fakeapi.DemoPassword, "")
+	for _, want := range []string{"Status: 200", "Body: " + fakeapi.DemoAccount, "Demo Telefon GmbH", "TEAM", "Verified", "yes"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("result %q does not show %q", text, want)
 		}
@@ -72,24 +72,24 @@ func TestPageShowsAccount(t *testing.T) {
 	if disabled != "false" {
 		t.Error("the button stays disabled after the call")
 	}
-	wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
+	wantNoLeak(t, tab, log, fakeapi.DemoUser, fakeapi.DemoPassword)
 }
 
 func TestPageShowsUnauthorized(t *testing.T) {
 	tab, log := openPage(t)
 	const pass = "not-the-password"
-	text := submit(t, tab, mockapi.DemoUser, pass, "")
+	text := submit(t, tab, fakeapi.DemoUser, pass, "")
 	for _, want := range []string{"Status: 401", "username and/or password are wrong", "UNAUTHORIZED"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("result %q does not show %q", text, want)
 		}
 	}
-	wantNoLeak(t, tab, log, mockapi.DemoUser, pass)
+	wantNoLeak(t, tab, log, fakeapi.DemoUser, pass)
 }
 
 func TestPageShowsNetworkFailure(t *testing.T) {
 	tab, log := openPage(t)
-	text := submit(t, tab, mockapi.DemoUser, mockapi.DemoPassword, closedOrigin+"/v2")
+	text := submit(t, tab, fakeapi.DemoUser, fakeapi.DemoPassword, closedOrigin+"/v2")
 	for _, want := range []string{"did not reach the API", "CORS", "NETWORK"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("result %q does not show %q", text, want)
@@ -98,7 +98,7 @@ func TestPageShowsNetworkFailure(t *testing.T) {
 	if strings.Contains(text, "Status:") {
 		t.Errorf("a network failure shows a status: %q", text)
 	}
-	wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
+	wantNoLeak(t, tab, log, fakeapi.DemoUser, fakeapi.DemoPassword)
 	// The page still works after the failure.
 	text = submit(t, tab, "", "", strings.TrimSuffix(pageURL, "/")+"/v2")
 	if !strings.Contains(text, "Status: 200") {
@@ -109,7 +109,7 @@ func TestPageShowsNetworkFailure(t *testing.T) {
 func TestPageKeepsMarkupInert(t *testing.T) {
 	tab, _ := openPage(t)
 	origin := strings.TrimSuffix(pageURL, "/")
-	text := submit(t, tab, mockapi.DemoUser, mockapi.DemoPassword, origin+"/scenario/markup/v2")
+	text := submit(t, tab, fakeapi.DemoUser, fakeapi.DemoPassword, origin+"/scenario/markup/v2")
 	if !strings.Contains(text, "Status: 200") || !strings.Contains(text, `<img src=x id=injected onerror=`) {
 		t.Fatalf("the markup is not shown as text: %q", text)
 	}
@@ -122,7 +122,7 @@ func TestPageKeepsMarkupInert(t *testing.T) {
 func TestPageShowsLogoOnlyFromHTTPS(t *testing.T) {
 	tab, _ := openPage(t)
 	origin := strings.TrimSuffix(pageURL, "/")
-	submit(t, tab, mockapi.DemoUser, mockapi.DemoPassword, origin+"/scenario/https-logo/v2")
+	submit(t, tab, fakeapi.DemoUser, fakeapi.DemoPassword, origin+"/scenario/https-logo/v2")
 	src, _ := runJS(tab, `document.querySelector("#result img.logo")?.getAttribute("src")`)
 	if src != "https://logo.example.com/demo.png" {
 		t.Errorf("https logo: img src %q", src)
@@ -141,8 +141,8 @@ func TestPageShowsLoadingState(t *testing.T) {
 	}
 	// The hang scenario never answers, so the call stays in flight.
 	err := chromedp.Do(tab,
-		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), mockapi.DemoUser),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), mockapi.DemoPassword),
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), fakeapi.DemoUser),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), fakeapi.DemoPassword),
 		chromedp.SetValue(chromedp.CSS(`input[name="baseURL"]`), strings.TrimSuffix(pageURL, "/")+"/scenario/hang/v2"),
 		chromedp.Click(chromedp.CSS(`#submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`#result[data-state="loading"][aria-busy="true"] .loading`)),
@@ -180,7 +180,7 @@ func TestPageShowsEachFailure(t *testing.T) {
 		{"a text/plain 403", origin + "/scenario/forbidden-text/v2", []string{"Status: 403", "account:read", "The API says: This endpoint requires a sipgate Classic PBX Account", "FORBIDDEN"}},
 		{"an errors array", origin + "/scenario/errors-array/v2", []string{"Status: 403", "The API says: The access token lacks the scope account:read.", "FORBIDDEN"}},
 	}
-	user, pass := mockapi.DemoUser, mockapi.DemoPassword
+	user, pass := fakeapi.DemoUser, fakeapi.DemoPassword
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before := apiRequests.Load()
@@ -201,7 +201,7 @@ func TestPageShowsEachFailure(t *testing.T) {
 	if n, _ := runJS(tab, `document.querySelectorAll("#result img").length`); n != "0" {
 		t.Errorf("a logo was shown for a logoUrl that is no URL (%s img elements)", n)
 	}
-	wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
+	wantNoLeak(t, tab, log, fakeapi.DemoUser, fakeapi.DemoPassword)
 }
 
 // TestPageLoadsCompressedModule checks what `make build` and the server do
@@ -210,11 +210,11 @@ func TestPageShowsEachFailure(t *testing.T) {
 // it, and the page marks each step of start-up in order.
 func TestPageLoadsCompressedModule(t *testing.T) {
 	tab, _ := openPage(t)
-	raw, err := os.Stat(filepath.Join(webDir, devserver.WasmFile))
+	raw, err := os.Stat(filepath.Join(webDir, webserver.WasmFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	br, err := os.Stat(filepath.Join(webDir, devserver.WasmFile+".br"))
+	br, err := os.Stat(filepath.Join(webDir, webserver.WasmFile+".br"))
 	if err != nil {
 		t.Fatalf("%v: make build writes the brotli copy", err)
 	}
@@ -256,7 +256,7 @@ func TestPageLoadsCompressedModule(t *testing.T) {
 // violation is reported in the module's worker, which has the same policy).
 func TestPageNamesTheCSP(t *testing.T) {
 	tab, _ := openPage(t)
-	text := submit(t, tab, mockapi.DemoUser, mockapi.DemoPassword, "https://api.example.invalid/v2")
+	text := submit(t, tab, fakeapi.DemoUser, fakeapi.DemoPassword, "https://api.example.invalid/v2")
 	for _, want := range []string{"NETWORK", "Content-Security-Policy", "connect-src", "CORS"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("result %q does not name %q", text, want)

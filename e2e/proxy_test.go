@@ -24,10 +24,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"sipgate-account/internal/apiproxy"
-	"sipgate-account/internal/browser"
-	"sipgate-account/internal/devserver"
-	"sipgate-account/internal/mockapi"
-	"sipgate-account/internal/workerd"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/testkit/browser"
+	"sipgate-account/internal/testkit/workerd"
+	"sipgate-account/internal/webserver"
 	"sipgate-account/sipgate"
 )
 
@@ -54,7 +54,7 @@ type upstreamAPI struct {
 func newUpstreamAPI(t *testing.T) *upstreamAPI {
 	t.Helper()
 	u := &upstreamAPI{}
-	api := mockapi.Handler(mockapi.Config{NoCORS: true})
+	api := fakeapi.Handler(fakeapi.Config{NoCORS: true})
 	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u.requests.Add(1)
 		u.mu.Lock()
@@ -83,7 +83,7 @@ func newUpstreamAPI(t *testing.T) *upstreamAPI {
 			case "br":
 				zw = brotli.NewWriter(&b)
 			}
-			io.WriteString(zw, mockapi.DemoAccount)
+			io.WriteString(zw, fakeapi.DemoAccount)
 			zw.Close()
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Content-Encoding", coding)
@@ -143,7 +143,7 @@ func serveProxy(t *testing.T, upstream string) *httptest.Server {
 	}
 	// The page may connect to the API too, so that what stops a direct call
 	// there is the API's missing CORS answer, not the page's policy.
-	h, err := devserver.New(devserver.Config{Dir: webDir, Proxy: proxy, ConnectOrigins: []string{upstream}})
+	h, err := webserver.New(webserver.Config{Dir: webDir, Proxy: proxy, ConnectOrigins: []string{upstream}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func rawFromAddress(base string) func(t *testing.T, n int, head, body string) (*
 }
 
 var demoAuth = http.Header{
-	"Authorization": {sipgate.BasicAuth(mockapi.DemoUser, mockapi.DemoPassword)},
+	"Authorization": {sipgate.BasicAuth(fakeapi.DemoUser, fakeapi.DemoPassword)},
 	"Accept":        {"application/json"},
 }
 
@@ -223,7 +223,7 @@ func proxySuite(t *testing.T, d deployment, up *upstreamAPI) {
 		header.Set("Referer", d.base+"/")
 		header.Set("Origin", d.base)
 		resp, body := d.request(t, 2, "GET", "/v2/account", header)
-		if resp.StatusCode != 200 || body != mockapi.DemoAccount {
+		if resp.StatusCode != 200 || body != fakeapi.DemoAccount {
 			t.Fatalf("got %d %q", resp.StatusCode, body)
 		}
 		got := up.lastHeaders()
@@ -300,7 +300,7 @@ func proxySuite(t *testing.T, d deployment, up *upstreamAPI) {
 		defer up.mode.Store("")
 		up.mode.Store("early-hints")
 		resp, body := d.request(t, 9, "GET", "/v2/account", demoAuth)
-		if resp.StatusCode != 200 || body != mockapi.DemoAccount {
+		if resp.StatusCode != 200 || body != fakeapi.DemoAccount {
 			t.Errorf("after a 103: %d %q", resp.StatusCode, body)
 		}
 		wantSecurityHeaders(t, "the answer after a 103", resp.Header)
@@ -320,7 +320,7 @@ func proxySuite(t *testing.T, d deployment, up *upstreamAPI) {
 			up.mode.Store(coding)
 			resp, body := d.request(t, 10, "GET", "/v2/account", demoAuth)
 			switch decoded := slices.Contains(d.decodes, coding); {
-			case decoded && (resp.StatusCode != 200 || body != mockapi.DemoAccount):
+			case decoded && (resp.StatusCode != 200 || body != fakeapi.DemoAccount):
 				t.Errorf("a %s answer, which the runtime decodes: %d %q, want the account decoded", coding, resp.StatusCode, body)
 			case !decoded && (resp.StatusCode != 502 || !strings.Contains(body, "compressed")):
 				t.Errorf("a %s answer, which nothing here decodes: %d %q, want 502", coding, resp.StatusCode, body)
@@ -350,7 +350,7 @@ func proxySuite(t *testing.T, d deployment, up *upstreamAPI) {
 		}
 	})
 	t.Run("every answer carries the security headers", func(t *testing.T) {
-		for _, path := range []string{"/v2/account", "/v2/users", "/", "/" + devserver.WasmFile, "/config.json"} {
+		for _, path := range []string{"/v2/account", "/v2/users", "/", "/" + webserver.WasmFile, "/config.json"} {
 			resp, _ := d.request(t, 11, "GET", path, demoAuth)
 			wantSecurityHeaders(t, path, resp.Header)
 		}
@@ -420,7 +420,7 @@ func pageThroughProxy(t *testing.T, base string, up *upstreamAPI, direct bool) {
 	if _, err := runJS(tab, `document.cookie = "session=page-cookie; path=/"`); err != nil {
 		t.Fatal(err)
 	}
-	text := submit(t, tab, mockapi.DemoUser, mockapi.DemoPassword, "")
+	text := submit(t, tab, fakeapi.DemoUser, fakeapi.DemoPassword, "")
 	if !strings.Contains(text, "Demo Telefon GmbH") || !strings.Contains(text, "Status: 200") {
 		t.Errorf("page shows %q", text)
 	}
@@ -430,7 +430,7 @@ func pageThroughProxy(t *testing.T, base string, up *upstreamAPI, direct bool) {
 	}
 	if direct {
 		// Straight to the API the same call fails: it allows no other origin.
-		out := call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+", {baseURL: "+js(up.URL+"/v2")+"}")
+		out := call(t, tab, js(fakeapi.DemoUser)+", "+js(fakeapi.DemoPassword)+", {baseURL: "+js(up.URL+"/v2")+"}")
 		if out.Rejected == nil || out.Rejected.Code != "NETWORK" {
 			t.Errorf("direct call to the API without CORS: %+v %+v", out.Resolved, out.Rejected)
 		}
@@ -438,20 +438,20 @@ func pageThroughProxy(t *testing.T, base string, up *upstreamAPI, direct bool) {
 
 	// The proxy's own answers reach the page as the contract's codes.
 	up.mode.Store("hang")
-	out := call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+", {baseURL: "+js(base+"/v2")+"}")
+	out := call(t, tab, js(fakeapi.DemoUser)+", "+js(fakeapi.DemoPassword)+", {baseURL: "+js(base+"/v2")+"}")
 	up.mode.Store("")
 	if r := out.Resolved; r == nil || r.Status != 504 || r.Error.Code != "SERVER_ERROR" {
 		t.Errorf("upstream timeout: %+v %+v", out.Resolved, out.Rejected)
 	}
 	var last outcome
 	for i := 0; i < proxyLimit+1; i++ {
-		last = call(t, tab, js(mockapi.DemoUser)+", "+js(mockapi.DemoPassword)+", {baseURL: "+js(base+"/v2")+"}")
+		last = call(t, tab, js(fakeapi.DemoUser)+", "+js(fakeapi.DemoPassword)+", {baseURL: "+js(base+"/v2")+"}")
 	}
 	if r := last.Resolved; r == nil || r.Status != 429 || r.Error.Code != "RATE_LIMITED" || !strings.Contains(r.Error.Message, "try again in") {
 		b, _ := json.Marshal(last)
 		t.Errorf("over the rate limit: %s", b)
 	}
-	wantNoLeak(t, tab, log, mockapi.DemoUser, mockapi.DemoPassword)
+	wantNoLeak(t, tab, log, fakeapi.DemoUser, fakeapi.DemoPassword)
 }
 
 // startWorker runs the edge Worker (make edge) in workerd (make workerd)

@@ -11,8 +11,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"sipgate-account/internal/devserver"
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/webserver"
 )
 
 // slowLink serves what the tests' page server serves, but delivers the
@@ -23,7 +23,7 @@ import (
 // module loads: with them set, the module was ready as fast as without.)
 func slowLink(t *testing.T) string {
 	t.Helper()
-	site, err := devserver.New(devserver.Config{Dir: webDir, Mock: true})
+	site, err := webserver.New(webserver.Config{Dir: webDir, Mock: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,8 +65,8 @@ func TestSubmitBeforeReady(t *testing.T) {
 		err := chromedp.Do(tab,
 			chromedp.Navigate(site),
 			chromedp.WaitVisible(chromedp.CSS(`#submit:not([disabled])`)),
-			chromedp.SendKeys(chromedp.CSS(`#username`), mockapi.DemoUser),
-			chromedp.SendKeys(chromedp.CSS(`#password`), mockapi.DemoPassword+"\r"),
+			chromedp.SendKeys(chromedp.CSS(`#username`), fakeapi.DemoUser),
+			chromedp.SendKeys(chromedp.CSS(`#password`), fakeapi.DemoPassword+"\r"),
 		)
 		if err != nil {
 			t.Fatal(err)
@@ -96,8 +96,8 @@ func TestSubmitBeforeReady(t *testing.T) {
 			while (!customElements.get("sipgate-account") || !el.hasAttribute("base-url")) await new Promise((r) => setTimeout(r, 10));
 			const root = el.shadowRoot, button = root.querySelector("button");
 			const answer = new Promise((resolve) => el.addEventListener("sipgate-account", (e) => resolve(e.detail.ok ? e.detail.account.company : e.detail.error.code)));
-			root.querySelector("[name=user]").value = `+js(mockapi.DemoUser)+`;
-			root.querySelector("[name=pass]").value = `+js(mockapi.DemoPassword)+`;
+			root.querySelector("[name=user]").value = `+js(fakeapi.DemoUser)+`;
+			root.querySelector("[name=pass]").value = `+js(fakeapi.DemoPassword)+`;
 			const ready = document.documentElement.dataset.ready ?? "not ready";
 			button.click();
 			const waiting = root.querySelector("[part=result]").textContent;

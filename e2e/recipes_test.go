@@ -15,10 +15,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"sipgate-account/internal/browser"
-	"sipgate-account/internal/devserver"
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/testkit/browser"
 	"sipgate-account/internal/webheaders"
+	"sipgate-account/internal/webserver"
 )
 
 // The server recipes in deploy/, run as they are in the servers users
@@ -163,7 +163,7 @@ func wantRecipeHeaders(t *testing.T, s *server, encoding string) {
 		"/style.css":                    "text/css",
 		"/config.json":                  "application/json",
 		"/sipgate-account.d.ts":         "text/plain",
-		"/" + devserver.WasmFile:        "application/wasm",
+		"/" + webserver.WasmFile:        "application/wasm",
 		"/sipgate-account-element.d.ts": "text/plain",
 	}
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
@@ -178,7 +178,7 @@ func wantRecipeHeaders(t *testing.T, s *server, encoding string) {
 				t.Errorf("%s: %s %q, want %q (as cmd/serve sends it)", path, k, got, want.Get(k))
 			}
 		}
-		if path != "/"+devserver.WasmFile {
+		if path != "/"+webserver.WasmFile {
 			continue
 		}
 		if got := resp.Header.Get("Content-Encoding"); got != encoding {
@@ -205,11 +205,11 @@ func recipePage(t *testing.T, s *server, encoding string) {
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`))); err != nil {
 		t.Fatalf("the page did not get ready: %v\nconsole:\n%s", err, log.text())
 	}
-	text := submit(t, tab, mockapi.DemoUser, mockapi.DemoPassword, strings.TrimSuffix(pageURL, "/")+"/v2")
+	text := submit(t, tab, fakeapi.DemoUser, fakeapi.DemoPassword, strings.TrimSuffix(pageURL, "/")+"/v2")
 	if !strings.Contains(text, "Demo Telefon GmbH") || !strings.Contains(text, "Status: 200") {
 		t.Errorf("the page shows %q\nconsole:\n%s", text, log.text())
 	}
-	copyFile := filepath.Join(webDir, devserver.WasmFile+map[string]string{"br": ".br", "gzip": ".gz"}[encoding])
+	copyFile := filepath.Join(webDir, webserver.WasmFile+map[string]string{"br": ".br", "gzip": ".gz"}[encoding])
 	info, err := os.Stat(copyFile)
 	if err != nil {
 		t.Fatal(err)
@@ -239,8 +239,8 @@ func recipeEmbed(t *testing.T, s *server) {
 			el.addEventListener("sipgate-error", (e) => resolve(e.detail.name + ": " + e.detail.message));
 		});
 		for (let i = 0; button.disabled && i < 1000; i++) await new Promise((r) => setTimeout(r, 20));
-		root.querySelector("[name=user]").value = `+js(mockapi.DemoUser)+`;
-		root.querySelector("[name=pass]").value = `+js(mockapi.DemoPassword)+`;
+		root.querySelector("[name=user]").value = `+js(fakeapi.DemoUser)+`;
+		root.querySelector("[name=pass]").value = `+js(fakeapi.DemoPassword)+`;
 		button.click();
 		return answer;
 	})()`)
@@ -286,7 +286,7 @@ func wantEncodings(t *testing.T, base string, row []string) {
 		if accept != "" {
 			header.Set("Accept-Encoding", accept)
 		}
-		resp, _ := send(t, client, "GET", strings.TrimSuffix(base, "/")+"/"+devserver.WasmFile, header)
+		resp, _ := send(t, client, "GET", strings.TrimSuffix(base, "/")+"/"+webserver.WasmFile, header)
 		sent := resp.Header.Get("Content-Encoding")
 		if sent == "" {
 			sent = "raw"

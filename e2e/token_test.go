@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
 )
 
 // fetchAccountWithToken: the same contract as fetchAccount, with an OAuth
@@ -17,8 +17,8 @@ func TestTokenCalls(t *testing.T) {
 	tab, _ := openPage(t)
 	const fn = "fetchAccountWithToken"
 
-	out := callFunc(t, tab, fn, js(mockapi.DemoAccessToken)+`, {baseURL: "ORIGIN/v2"}`)
-	if out.Resolved == nil || !out.Resolved.OK || string(out.Resolved.Account) != mockapi.DemoAccount {
+	out := callFunc(t, tab, fn, js(fakeapi.DemoAccessToken)+`, {baseURL: "ORIGIN/v2"}`)
+	if out.Resolved == nil || !out.Resolved.OK || string(out.Resolved.Account) != fakeapi.DemoAccount {
 		t.Fatalf("demo access token: %+v %+v", out.Resolved, out.Rejected)
 	}
 
@@ -40,5 +40,5 @@ func TestTokenCalls(t *testing.T) {
 	wantRejected(t, callFunc(t, tab, fn, `"tok", {baseURL: "ORIGIN/v2", signal: AbortSignal.abort()}`), "ABORTED")
 }
 
-// The token's input rules are rows of internal/vectors' inputs table, run by
+// The token's input rules are rows of internal/testkit/vectors' inputs table, run by
 // TestInputRules and by every engine's self-test.

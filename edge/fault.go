@@ -8,7 +8,7 @@ import (
 )
 
 // testFault lets the tests make the Go side fail, as a bug would: with the
-// Worker setting TEST_FAULTS (which only internal/workerd's tests set; it
+// Worker setting TEST_FAULTS (which only internal/testkit/workerd's tests set; it
 // is never in wrangler.toml), a request for /__fault/panic panics in the
 // crossing, and one for /__fault/exit ends the Go program.
 func testFault(env js.Value, path string) {

@@ -104,7 +104,7 @@ func proxyFor(env js.Value) (*apiproxy.Proxy, error) {
 			Limit:      limit,
 			Timeout:    timeout,
 			MaxClients: maxClients,
-			ClientIP: clientIP(setting("TRUST_CLIENT_IP_HEADER")),
+			ClientIP:   clientIP(setting("TRUST_CLIENT_IP_HEADER")),
 		})
 	})
 	return proxy, proxyErr

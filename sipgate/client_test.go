@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"sipgate-account/internal/vectors"
+	"sipgate-account/internal/testkit/vectors"
 )
 
 // result maps a response as the client does after a Basic call.
@@ -27,7 +27,7 @@ func TestNewResultMapping(t *testing.T) {
 		code   Code
 		says   string
 	}
-	// The status table every host shares (internal/vectors), then bodies.
+	// The status table every host shares (internal/testkit/vectors), then bodies.
 	var cases []mapping
 	retryAfter := map[int]string{}
 	for _, v := range vectors.Load().Statuses {

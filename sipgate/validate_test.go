@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"sipgate-account/internal/vectors"
+	"sipgate-account/internal/testkit/vectors"
 )
 
 // The contract's test vectors (RFC 7617 and the sipgate example) are in
-// internal/vectors, shared with the browser tests.
+// internal/testkit/vectors, shared with the browser tests.
 func TestBasicAuthVectors(t *testing.T) {
 	for _, v := range vectors.Load().Basic {
 		if got := BasicAuth(v.User, v.Pass); got != v.Header {
@@ -39,7 +39,7 @@ func TestValidateCredentials(t *testing.T) {
 			t.Errorf("ValidateCredentials(%.20q, %.20q) = %v, want nil", c.user, c.pass, err)
 		}
 	}
-	// The input rules' table (internal/vectors), the inputs the core checks
+	// The input rules' table (internal/testkit/vectors), the inputs the core checks
 	// itself; and bytes that are not UTF-8, which JavaScript cannot send.
 	type input struct{ name, user, pass, says string }
 	bad := []input{{"invalid UTF-8", "u", "\xff", "not valid Unicode"}}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"sipgate-account/internal/browser"
+	"sipgate-account/internal/testkit/browser"
 )
 
 // Every engine: bench/engines in Chromium, Firefox and WebKit, through the

@@ -8,7 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 
-	"sipgate-account/internal/browser"
+	"sipgate-account/internal/testkit/browser"
 )
 
 // Lighthouse (npm, the version make lighthouse pins) on a page, with its

@@ -11,7 +11,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
 )
 
 // A first visit on a mobile link: the page is opened and the demo login
@@ -85,8 +85,8 @@ func firstAnswer(tab context.Context, url string) (float64, error) {
 		err := chromedp.Do(ctx,
 			chromedp.Navigate(url),
 			chromedp.WaitVisible(chromedp.CSS(`#submit:not([disabled])`)),
-			chromedp.SendKeys(chromedp.CSS(`#username`), mockapi.DemoUser),
-			chromedp.SendKeys(chromedp.CSS(`#password`), mockapi.DemoPassword+"\r"),
+			chromedp.SendKeys(chromedp.CSS(`#username`), fakeapi.DemoUser),
+			chromedp.SendKeys(chromedp.CSS(`#password`), fakeapi.DemoPassword+"\r"),
 			chromedp.WaitVisible(chromedp.CSS(`#result[data-state="done"]`)),
 		)
 		if err != nil {

@@ -29,9 +29,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"sipgate-account/internal/browser"
-	"sipgate-account/internal/devserver"
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/testkit/browser"
+	"sipgate-account/internal/webserver"
 )
 
 func main() {
@@ -75,7 +75,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if f.Floor, err = sizes(*minimal); err != nil {
 		return err
 	}
-	if f.Module, err = sizes(filepath.Join(*web, devserver.WasmFile)); err != nil {
+	if f.Module, err = sizes(filepath.Join(*web, webserver.WasmFile)); err != nil {
 		return err
 	}
 
@@ -121,7 +121,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	tab, cancelTab := chromedp.NewContext(chromium)
 	defer cancelTab()
 	config := fmt.Sprintf(`globalThis.benchConfig = {base: %s, user: %s, pass: %s};`,
-		quote(origin.URL+"/v2"), quote(mockapi.DemoUser), quote(mockapi.DemoPassword))
+		quote(origin.URL+"/v2"), quote(fakeapi.DemoUser), quote(fakeapi.DemoPassword))
 	if err := chromedp.Do(tab, browser.Observe(), noNetworkRecording(), chromedp.Navigate(origin.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`)),
 		chromedp.Evaluate[chromedp.Void](config+string(callsJS)),
@@ -223,7 +223,7 @@ func floorRoot(web, bench, minimal string) (string, error) {
 }
 
 func newPages(web, bench, minimal, cacheControl string) (*pages, error) {
-	site, err := devserver.New(devserver.Config{Dir: web, Mock: true, CacheControl: cacheControl})
+	site, err := webserver.New(webserver.Config{Dir: web, Mock: true, CacheControl: cacheControl})
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +237,7 @@ func newPages(web, bench, minimal, cacheControl string) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	floorSite, err := devserver.New(devserver.Config{Dir: floor, Mock: true, CacheControl: cacheControl})
+	floorSite, err := webserver.New(webserver.Config{Dir: floor, Mock: true, CacheControl: cacheControl})
 	if err != nil {
 		return nil, err
 	}

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"sipgate-account/internal/apiproxy"
-	"sipgate-account/internal/mockapi"
-	"sipgate-account/internal/workerd"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/testkit/workerd"
 	"sipgate-account/sipgate"
 )
 
@@ -27,7 +27,7 @@ import (
 // that stands in for edge/worker.mjs), in interleaved blocks. Then it
 // reads each workerd's CPU time over a run of requests.
 func proxies(ctx context.Context, p *Proxy, plainWorker string) error {
-	api := httptest.NewServer(mockapi.Handler(mockapi.Config{NoCORS: true}))
+	api := httptest.NewServer(fakeapi.Handler(fakeapi.Config{NoCORS: true}))
 	defer api.Close()
 	proxy, err := apiproxy.New(apiproxy.Config{Upstream: api.URL, Limit: 1 << 30})
 	if err != nil {
@@ -49,7 +49,7 @@ func proxies(ctx context.Context, p *Proxy, plainWorker string) error {
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	get := func(base string) (float64, error) {
 		req, _ := http.NewRequest("GET", base+"/v2/account", nil)
-		req.SetBasicAuth(mockapi.DemoUser, mockapi.DemoPassword)
+		req.SetBasicAuth(fakeapi.DemoUser, fakeapi.DemoPassword)
 		t0 := time.Now()
 		resp, err := client.Do(req)
 		if err != nil {
@@ -121,7 +121,7 @@ func cpuTime(pid int) (time.Duration, error) {
 // itself is set too high to refuse anything. The client comes from a
 // header, as on Cloudflare, since loopback has one address.
 func throughput(p *Proxy) error {
-	api := httptest.NewServer(mockapi.Handler(mockapi.Config{NoCORS: true}))
+	api := httptest.NewServer(fakeapi.Handler(fakeapi.Config{NoCORS: true}))
 	defer api.Close()
 	const conns = 8
 	measure := func(clientOf func(i int) string) (float64, error) {
@@ -134,7 +134,7 @@ func throughput(p *Proxy) error {
 		defer srv.Close()
 		client := &http.Client{Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: conns}}
 		defer client.CloseIdleConnections()
-		auth := sipgate.BasicAuth(mockapi.DemoUser, mockapi.DemoPassword)
+		auth := sipgate.BasicAuth(fakeapi.DemoUser, fakeapi.DemoPassword)
 		var next atomic.Int64
 		errc := make(chan error, conns)
 		t0 := time.Now()

@@ -17,9 +17,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"sipgate-account/internal/browser"
-	"sipgate-account/internal/devserver"
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/testkit/browser"
+	"sipgate-account/internal/webserver"
 )
 
 func main() {
@@ -36,10 +36,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
-	if _, err := os.Stat(filepath.Join(*web, devserver.WasmFile)); err != nil {
-		return fmt.Errorf("%s is not built: run `make build`", devserver.WasmFile)
+	if _, err := os.Stat(filepath.Join(*web, webserver.WasmFile)); err != nil {
+		return fmt.Errorf("%s is not built: run `make build`", webserver.WasmFile)
 	}
-	site, err := devserver.New(devserver.Config{Dir: *web, Mock: true})
+	site, err := webserver.New(webserver.Config{Dir: *web, Mock: true})
 	if err != nil {
 		return err
 	}
@@ -60,8 +60,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			chromedp.EmulateViewport(760, 900),
 			chromedp.Navigate(srv.URL+"/"),
 			chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`)),
-			chromedp.SendKeys(chromedp.CSS(`#username`), mockapi.DemoUser),
-			chromedp.SendKeys(chromedp.CSS(`#password`), mockapi.DemoPassword),
+			chromedp.SendKeys(chromedp.CSS(`#username`), fakeapi.DemoUser),
+			chromedp.SendKeys(chromedp.CSS(`#password`), fakeapi.DemoPassword),
 			chromedp.Click(chromedp.CSS(`#submit`)),
 			chromedp.WaitVisible(chromedp.CSS(`#result[data-state="done"] .account`)),
 		)

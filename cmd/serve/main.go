@@ -22,8 +22,8 @@ import (
 	"time"
 
 	"sipgate-account/internal/apiproxy"
-	"sipgate-account/internal/devserver"
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/webserver"
 )
 
 func main() {
@@ -47,8 +47,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	upstream := flags.String("upstream", apiproxy.DefaultUpstream, "with -proxy: the API's origin")
 	limit := flags.Int("proxy-limit", apiproxy.DefaultLimit, "with -proxy: requests a minute per client address")
 	timeout := flags.Duration("proxy-timeout", apiproxy.DefaultTimeout, "with -proxy: bound of an upstream call")
-	writeStall := flags.Duration("write-stall", devserver.DefaultWriteStall, "drop a client that reads nothing for this long while an answer waits")
-	perClient := flags.Int("conns-per-client", devserver.DefaultConnsPerClient, "open connections allowed per client address (IPv6: per /64)")
+	writeStall := flags.Duration("write-stall", webserver.DefaultWriteStall, "drop a client that reads nothing for this long while an answer waits")
+	perClient := flags.Int("conns-per-client", webserver.DefaultConnsPerClient, "open connections allowed per client address (IPv6: per /64)")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil // -h asked for the usage, which the flags printed
@@ -61,13 +61,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if flags.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", flags.Args())
 	}
-	if _, err := os.Stat(filepath.Join(*dir, devserver.WasmFile)); err != nil {
-		return fmt.Errorf("%s is missing: run `make build` first", filepath.Join(*dir, devserver.WasmFile))
+	if _, err := os.Stat(filepath.Join(*dir, webserver.WasmFile)); err != nil {
+		return fmt.Errorf("%s is missing: run `make build` first", filepath.Join(*dir, webserver.WasmFile))
 	}
 	if *writeStall <= 0 || *perClient <= 0 {
 		return errors.New("-write-stall and -conns-per-client must be positive")
 	}
-	cfg := devserver.Config{Dir: *dir, Mock: *mock}
+	cfg := webserver.Config{Dir: *dir, Mock: *mock}
 	var upstreamOrigin string
 	if *proxy {
 		logger := log.New(stdout, "", log.LstdFlags)
@@ -79,7 +79,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		cfg.Proxy, upstreamOrigin = p, p.Upstream()
 	}
-	handler, err := devserver.New(cfg)
+	handler, err := webserver.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -105,11 +105,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "Serving %s on %s\n", *dir, url)
 	if *mock {
 		fmt.Fprintf(stdout, "Demo mode: the fake sipgate API answers at %s/v2 on the same origin.\n", url)
-		fmt.Fprintf(stdout, "  Log in with   %s / %s\n", mockapi.DemoUser, mockapi.DemoPassword)
-		fmt.Fprintf(stdout, "  or the token  %s / %s\n", mockapi.DemoTokenID, mockapi.DemoToken)
-		fmt.Fprintf(stdout, "  OAuth access token (fetchAccountWithToken, %s/embed.html): %s\n", url, mockapi.DemoAccessToken)
+		fmt.Fprintf(stdout, "  Log in with   %s / %s\n", fakeapi.DemoUser, fakeapi.DemoPassword)
+		fmt.Fprintf(stdout, "  or the token  %s / %s\n", fakeapi.DemoTokenID, fakeapi.DemoToken)
+		fmt.Fprintf(stdout, "  OAuth access token (fetchAccountWithToken, %s/embed.html): %s\n", url, fakeapi.DemoAccessToken)
 		fmt.Fprintf(stdout, "  Other answers: set Advanced > API base URL to %s/scenario/NAME/v2, NAME one of:\n", url)
-		for _, sc := range mockapi.Scenarios() {
+		for _, sc := range fakeapi.Scenarios() {
 			fmt.Fprintf(stdout, "    %-15s %s\n", sc.Name, sc.Description)
 		}
 	} else if *proxy {
@@ -122,7 +122,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(devserver.GuardListener(ln, *writeStall, *perClient)) }()
+	go func() { errc <- srv.Serve(webserver.GuardListener(ln, *writeStall, *perClient)) }()
 	select {
 	case err := <-errc:
 		return err

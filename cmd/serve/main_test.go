@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"sipgate-account/internal/devserver"
-	"sipgate-account/internal/lockedbuf"
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/testkit/lockedbuf"
+	"sipgate-account/internal/webserver"
 	"sipgate-account/sipgate"
 )
 
@@ -27,7 +27,7 @@ func start(t *testing.T, args ...string) (string, *lockedbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "index.html"), []byte("page"), 0o644)
-	os.WriteFile(filepath.Join(dir, devserver.WasmFile), []byte("\x00asm"), 0o644)
+	os.WriteFile(filepath.Join(dir, webserver.WasmFile), []byte("\x00asm"), 0o644)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &lockedbuf.Buffer{}
@@ -74,8 +74,8 @@ func get(t *testing.T, url string, user, pass string) (int, string) {
 
 func TestRunServesDemoAndStops(t *testing.T) {
 	base, out := start(t, "-mock")
-	want := []string{mockapi.DemoUser, mockapi.DemoPassword, mockapi.DemoTokenID, mockapi.DemoAccessToken}
-	for _, sc := range mockapi.Scenarios() {
+	want := []string{fakeapi.DemoUser, fakeapi.DemoPassword, fakeapi.DemoTokenID, fakeapi.DemoAccessToken}
+	for _, sc := range fakeapi.Scenarios() {
 		want = append(want, sc.Name+" ", sc.Description)
 	}
 	for _, w := range want {
@@ -83,13 +83,13 @@ func TestRunServesDemoAndStops(t *testing.T) {
 			t.Errorf("demo mode does not print %q:\n%s", w, out.String())
 		}
 	}
-	if status, body := get(t, base+"/v2/account", mockapi.DemoUser, mockapi.DemoPassword); status != 200 || body != mockapi.DemoAccount {
+	if status, body := get(t, base+"/v2/account", fakeapi.DemoUser, fakeapi.DemoPassword); status != 200 || body != fakeapi.DemoAccount {
 		t.Errorf("fake API = %d %q", status, body)
 	}
 }
 
 func TestRunProxy(t *testing.T) {
-	api := httptest.NewServer(mockapi.Handler(mockapi.Config{NoCORS: true}))
+	api := httptest.NewServer(fakeapi.Handler(fakeapi.Config{NoCORS: true}))
 	defer api.Close()
 	base, out := start(t, "-proxy", "-upstream", api.URL, "-proxy-limit", "2", "-proxy-timeout", "2s")
 	if !strings.Contains(out.String(), "forwarded to "+api.URL+"/v2/account (2 requests a minute per address, 2s timeout)") ||
@@ -99,14 +99,14 @@ func TestRunProxy(t *testing.T) {
 	if status, body := get(t, base+"/config.json", "", ""); status != 200 || body != `{"baseURL":"/v2"}` {
 		t.Errorf("config.json = %d %q", status, body)
 	}
-	if status, body := get(t, base+"/v2/account", mockapi.DemoUser, mockapi.DemoPassword); status != 200 || body != mockapi.DemoAccount {
+	if status, body := get(t, base+"/v2/account", fakeapi.DemoUser, fakeapi.DemoPassword); status != 200 || body != fakeapi.DemoAccount {
 		t.Errorf("through the proxy = %d %q", status, body)
 	}
-	get(t, base+"/v2/account", mockapi.DemoUser, mockapi.DemoPassword)
-	if status, _ := get(t, base+"/v2/account", mockapi.DemoUser, mockapi.DemoPassword); status != 429 {
+	get(t, base+"/v2/account", fakeapi.DemoUser, fakeapi.DemoPassword)
+	if status, _ := get(t, base+"/v2/account", fakeapi.DemoUser, fakeapi.DemoPassword); status != 429 {
 		t.Errorf("third request with -proxy-limit 2 = %d, want 429", status)
 	}
-	if strings.Contains(out.String(), sipgate.BasicAuth(mockapi.DemoUser, mockapi.DemoPassword)) {
+	if strings.Contains(out.String(), sipgate.BasicAuth(fakeapi.DemoUser, fakeapi.DemoPassword)) {
 		t.Errorf("the Authorization header was printed:\n%s", out.String())
 	}
 }
@@ -126,7 +126,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		t.Error("stray argument accepted")
 	}
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, devserver.WasmFile), []byte("\x00asm"), 0o644)
+	os.WriteFile(filepath.Join(dir, webserver.WasmFile), []byte("\x00asm"), 0o644)
 	if err := run(context.Background(), []string{"-mock", "-proxy", "-dir", dir}, io.Discard); err == nil || !strings.Contains(err.Error(), "choose one") {
 		t.Errorf("-mock with -proxy = %v", err)
 	}
@@ -142,7 +142,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 
 func TestRunRefusesUnsafeUpstreams(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, devserver.WasmFile), []byte("\x00asm"), 0o644)
+	os.WriteFile(filepath.Join(dir, webserver.WasmFile), []byte("\x00asm"), 0o644)
 	for _, upstream := range []string{
 		"http://api.sipgate.com",                   // credentials in clear text
 		"https://user:s3cr3t-pw@api.sipgate.com",   // URL credentials
@@ -202,7 +202,7 @@ func TestRunHelpAndBusyPort(t *testing.T) {
 	}
 	defer busy.Close()
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, devserver.WasmFile), []byte("\x00asm"), 0o644)
+	os.WriteFile(filepath.Join(dir, webserver.WasmFile), []byte("\x00asm"), 0o644)
 	err = run(context.Background(), []string{"-addr", busy.Addr().String(), "-dir", dir}, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "-addr") || !strings.Contains(err.Error(), "ADDR=") {
 		t.Errorf("a port in use = %v, want advice naming -addr and ADDR=", err)

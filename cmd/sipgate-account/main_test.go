@@ -17,7 +17,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
 )
 
 // openPTY opens a pseudo-terminal: the terminal side for the program, and
@@ -54,7 +54,7 @@ func TestPromptsWithoutEcho(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	api := httptest.NewServer(mockapi.Handler(mockapi.Config{}))
+	api := httptest.NewServer(fakeapi.Handler(fakeapi.Config{}))
 	defer api.Close()
 
 	screen, terminal := openPTY(t)
@@ -86,19 +86,19 @@ func TestPromptsWithoutEcho(t *testing.T) {
 		}
 	}
 	waitFor("Username (e-mail or token ID): ")
-	screen.WriteString(mockapi.DemoUser + "\r")
+	screen.WriteString(fakeapi.DemoUser + "\r")
 	waitFor("Password or token: ")
-	screen.WriteString(mockapi.DemoPassword + "\r")
+	screen.WriteString(fakeapi.DemoPassword + "\r")
 	waitFor("Body: ")
 	waitFor("}")
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("exit: %v\n%s", err, seen.String())
 	}
 	out := seen.String()
-	if !strings.Contains(out, mockapi.DemoUser) {
+	if !strings.Contains(out, fakeapi.DemoUser) {
 		t.Errorf("the user was not echoed as typed:\n%s", out)
 	}
-	if strings.Contains(out, mockapi.DemoPassword) {
+	if strings.Contains(out, fakeapi.DemoPassword) {
 		t.Errorf("the password was echoed:\n%s", out)
 	}
 	if !strings.Contains(out, "Status: 200") || !strings.Contains(out, `"company":"Demo Telefon GmbH"`) {

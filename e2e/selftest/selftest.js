@@ -38,7 +38,7 @@ async function check(name, fn) {
 
 const base = (scenario) => `${origin}${scenario ? `/scenario/${scenario}` : ""}/v2`;
 
-// vectors.json (internal/vectors), which the Go tests read too.
+// vectors.json (internal/testkit/vectors), which the Go tests read too.
 async function loadVectors() {
   const resp = await fetch("/selftest/vectors.json");
   if (!resp.ok) throw new Error(`vectors.json: HTTP ${resp.status}`);

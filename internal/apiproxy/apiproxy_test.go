@@ -289,10 +289,10 @@ func TestRefusesBadUpstream(t *testing.T) {
 		}
 	}
 	for raw, want := range map[string]string{
-		"":                           "https://api.sipgate.com",
-		"http://127.0.0.1:8080/":     "http://127.0.0.1:8080",
-		"http://localhost:9":         "http://localhost:9",
-		"http://[::1]:9":             "http://[::1]:9",
+		"":                       "https://api.sipgate.com",
+		"http://127.0.0.1:8080/": "http://127.0.0.1:8080",
+		"http://localhost:9":     "http://localhost:9",
+		"http://[::1]:9":         "http://[::1]:9",
 	} {
 		if got, err := ParseUpstream(raw); err != nil || got != want {
 			t.Errorf("ParseUpstream(%q) = %q, %v; want %q", raw, got, err, want)

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"unicode"
 
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
 	"sipgate-account/sipgate"
 )
 
@@ -24,7 +24,7 @@ import (
 func fakeAPI(t *testing.T) (*httptest.Server, *atomic.Int64) {
 	t.Helper()
 	var n atomic.Int64
-	api := mockapi.Handler(mockapi.Config{})
+	api := fakeapi.Handler(fakeapi.Config{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		api.ServeHTTP(w, r)
@@ -76,15 +76,15 @@ func wantNoSecret(t *testing.T, out outcome, secrets ...string) {
 func TestPrintsStatusAndBodyLikeTheExample(t *testing.T) {
 	srv, _ := fakeAPI(t)
 	out := runWith(t, []string{"-base-url", srv.URL + "/v2"}, "", nil,
-		"SIPGATE_USERNAME", mockapi.DemoUser, "SIPGATE_PASSWORD", mockapi.DemoPassword)
-	if out.code != 0 || out.stdout != "Status: 200\nBody: "+mockapi.DemoAccount+"\n" || out.stderr != "" {
+		"SIPGATE_USERNAME", fakeapi.DemoUser, "SIPGATE_PASSWORD", fakeapi.DemoPassword)
+	if out.code != 0 || out.stdout != "Status: 200\nBody: "+fakeapi.DemoAccount+"\n" || out.stderr != "" {
 		t.Errorf("got %+v", out)
 	}
-	wantNoSecret(t, out, mockapi.DemoPassword)
+	wantNoSecret(t, out, fakeapi.DemoPassword)
 
 	// -u wins over SIPGATE_USERNAME; a personal access token is a login too.
-	out = runWith(t, []string{"-u", mockapi.DemoTokenID, "-base-url", srv.URL + "/v2"}, "", nil,
-		"SIPGATE_USERNAME", "someone@example.com", "SIPGATE_PASSWORD", mockapi.DemoToken)
+	out = runWith(t, []string{"-u", fakeapi.DemoTokenID, "-base-url", srv.URL + "/v2"}, "", nil,
+		"SIPGATE_USERNAME", "someone@example.com", "SIPGATE_PASSWORD", fakeapi.DemoToken)
 	if out.code != 0 || !strings.HasPrefix(out.stdout, "Status: 200\n") {
 		t.Errorf("-u with a personal access token: %+v", out)
 	}
@@ -93,12 +93,12 @@ func TestPrintsStatusAndBodyLikeTheExample(t *testing.T) {
 func TestUnauthorized(t *testing.T) {
 	srv, _ := fakeAPI(t)
 	out := runWith(t, []string{"-base-url", srv.URL + "/v2"}, "", nil,
-		"SIPGATE_USERNAME", mockapi.DemoUser, "SIPGATE_PASSWORD", "wrong-password")
+		"SIPGATE_USERNAME", fakeapi.DemoUser, "SIPGATE_PASSWORD", "wrong-password")
 	if out.code != 3 || !strings.HasPrefix(out.stdout, "Status: 401\nBody: ") ||
 		!strings.Contains(out.stderr, "username and/or password are wrong") || !strings.Contains(out.stderr, "(UNAUTHORIZED)") {
 		t.Errorf("got %+v", out)
 	}
-	wantNoSecret(t, out, "wrong-password", sipgate.BasicAuth(mockapi.DemoUser, "wrong-password"))
+	wantNoSecret(t, out, "wrong-password", sipgate.BasicAuth(fakeapi.DemoUser, "wrong-password"))
 }
 
 func TestNetworkFailure(t *testing.T) {
@@ -161,32 +161,32 @@ func TestBadInputSendsNothing(t *testing.T) {
 
 func TestPromptsOnTheTerminal(t *testing.T) {
 	srv, _ := fakeAPI(t)
-	secret := mockapi.DemoPassword
-	out := runWith(t, []string{"-base-url", srv.URL + "/v2"}, mockapi.DemoUser+"\n", &secret)
+	secret := fakeapi.DemoPassword
+	out := runWith(t, []string{"-base-url", srv.URL + "/v2"}, fakeapi.DemoUser+"\n", &secret)
 	if out.code != 0 || !strings.HasPrefix(out.stdout, "Status: 200\n") {
 		t.Fatalf("got %+v", out)
 	}
 	if out.stderr != "Username (e-mail or token ID): Password or token: \n" {
 		t.Errorf("prompts = %q", out.stderr)
 	}
-	wantNoSecret(t, out, mockapi.DemoPassword)
+	wantNoSecret(t, out, fakeapi.DemoPassword)
 
 	// A terminal line ending in CRLF, and only the password asked for.
-	out = runWith(t, []string{"-base-url", srv.URL + "/v2"}, "", &secret, "SIPGATE_USERNAME", mockapi.DemoUser)
+	out = runWith(t, []string{"-base-url", srv.URL + "/v2"}, "", &secret, "SIPGATE_USERNAME", fakeapi.DemoUser)
 	if out.code != 0 || out.stderr != "Password or token: \n" {
 		t.Errorf("password prompt only: %+v", out)
 	}
-	out = runWith(t, []string{"-base-url", srv.URL + "/v2"}, mockapi.DemoUser+"\r\n", &secret)
+	out = runWith(t, []string{"-base-url", srv.URL + "/v2"}, fakeapi.DemoUser+"\r\n", &secret)
 	if out.code != 0 {
 		t.Errorf("CRLF after the user: %+v", out)
 	}
 
-	token := mockapi.DemoAccessToken
+	token := fakeapi.DemoAccessToken
 	out = runWith(t, []string{"-token", "-base-url", srv.URL + "/v2"}, "", &token)
 	if out.code != 0 || out.stderr != "Access token: \n" || !strings.HasPrefix(out.stdout, "Status: 200\n") {
 		t.Errorf("token prompt: %+v", out)
 	}
-	wantNoSecret(t, out, mockapi.DemoAccessToken)
+	wantNoSecret(t, out, fakeapi.DemoAccessToken)
 }
 
 func TestTokenMode(t *testing.T) {
@@ -208,8 +208,8 @@ func TestTokenMode(t *testing.T) {
 func TestJSONIsTheResultObject(t *testing.T) {
 	srv, _ := fakeAPI(t)
 	out := runWith(t, []string{"-json", "-base-url", srv.URL + "/v2"}, "", nil,
-		"SIPGATE_USERNAME", mockapi.DemoUser, "SIPGATE_PASSWORD", mockapi.DemoPassword)
-	want := `{"ok":true,"status":200,"statusText":"OK","body":` + quote(mockapi.DemoAccount) + `,"account":` + mockapi.DemoAccount + `,"error":null}` + "\n"
+		"SIPGATE_USERNAME", fakeapi.DemoUser, "SIPGATE_PASSWORD", fakeapi.DemoPassword)
+	want := `{"ok":true,"status":200,"statusText":"OK","body":` + quote(fakeapi.DemoAccount) + `,"account":` + fakeapi.DemoAccount + `,"error":null}` + "\n"
 	if out.code != 0 || out.stdout != want {
 		t.Errorf("-json:\n got %s\nwant %s", out.stdout, want)
 	}

@@ -1,4 +1,4 @@
-// Package mockapi is a fake sipgate REST API for the demo and the tests.
+// Package fakeapi is a fake sipgate REST API for the demo and the tests.
 //
 // It answers GET /v2/account like the real API does for the demo
 // credentials, and it can play every answer the module has to handle under
@@ -7,7 +7,7 @@
 //
 // It sends CORS headers like an API that allows every origin, so the module
 // can also call it from a page on another origin.
-package mockapi
+package fakeapi
 
 import (
 	"crypto/subtle"
@@ -176,7 +176,7 @@ func body(status int, ctype, text string) func(http.ResponseWriter, *http.Reques
 // byte for byte otherwise.
 func demoWith(old, new string) string {
 	if !strings.Contains(DemoAccount, old) {
-		panic("mockapi: the demo account has no " + old)
+		panic("fakeapi: the demo account has no " + old)
 	}
 	return strings.Replace(DemoAccount, old, new, 1)
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"syscall"
 
-	"sipgate-account/internal/lockedbuf"
+	"sipgate-account/internal/testkit/lockedbuf"
 )
 
 // The other engines are not driven, only pointed at a page: the page runs

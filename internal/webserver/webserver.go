@@ -1,10 +1,10 @@
-// Package devserver serves web/ for `make demo`, `make serve` and the
+// Package webserver serves web/ for `make demo`, `make serve` and the
 // browser tests, optionally with the fake API on the same origin.
 //
 // It is a small static file server with the few things Go WebAssembly needs
 // from any host (the .wasm as application/wasm) and the headers the page is
 // built to run under (a strict Content-Security-Policy among them).
-package devserver
+package webserver
 
 import (
 	"encoding/json"
@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"sipgate-account/internal/apiproxy"
-	"sipgate-account/internal/mockapi"
+	"sipgate-account/internal/fakeapi"
 	"sipgate-account/internal/webheaders"
 	"sipgate-account/sipgate"
 )
@@ -30,7 +30,7 @@ type Config struct {
 	// points the page's default baseURL at it.
 	Mock bool
 	// API adjusts the fake API when Mock is set.
-	API mockapi.Config
+	API fakeapi.Config
 	// Proxy, when set, answers /v2/ on the same origin (see
 	// internal/apiproxy) and the page's default baseURL becomes /v2.
 	Proxy http.Handler
@@ -77,7 +77,7 @@ func New(cfg Config) (http.Handler, error) {
 		mux.Handle("GET /config.json", apiproxy.PageConfig())
 	}
 	if cfg.Mock {
-		api := mockapi.Handler(cfg.API)
+		api := fakeapi.Handler(cfg.API)
 		mux.Handle("/v2/", api)
 		mux.Handle("/scenario/", api)
 		mux.Handle("GET /config.json", demoConfig())
@@ -91,8 +91,8 @@ func demoConfig() http.Handler {
 	b, _ := json.Marshal(map[string]any{
 		"baseURL": "/v2",
 		"demo": map[string]string{
-			"username": mockapi.DemoUser, "password": mockapi.DemoPassword,
-			"accessToken": mockapi.DemoAccessToken,
+			"username": fakeapi.DemoUser, "password": fakeapi.DemoPassword,
+			"accessToken": fakeapi.DemoAccessToken,
 		},
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -1,4 +1,4 @@
-package devserver
+package webserver
 
 import (
 	"crypto/sha256"

@@ -42,7 +42,7 @@ type Input struct {
 	// Args are JSON, but for objects with a "$" key, which stand for what
 	// JSON cannot hold (e2e/selftest/inputs.js builds them).
 	Args []json.RawMessage `json:"args"`
-	Says string           `json:"says"`
+	Says string            `json:"says"`
 	// Core marks the inputs the Go core refuses itself: user and pass
 	// are texts, which Credentials gives.
 	Core bool `json:"core"`
