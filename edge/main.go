@@ -72,7 +72,7 @@ func crossing(fn func(js.Value, []js.Value) any, onPanic func() any) js.Func {
 
 // internalError is a 500 with the security headers every answer carries.
 func internalError() any {
-	return send(&apiproxy.Answer{Status: http.StatusInternalServerError,
+	return answer(&apiproxy.Answer{Status: http.StatusInternalServerError,
 		Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte("internal error in the proxy; the next request is served as usual")})
 }
 
@@ -130,27 +130,18 @@ func clientIP(trusted string) func(*http.Request) string {
 	}
 }
 
-// Each call crosses between JavaScript and Go once each way, in plain
-// strings: a header is "name: value" lines (the runtime's headers hold no
-// line breaks), and a body one byte copy. Go's code runs several times
-// slower in a Worker than natively, so a call does no more than it must:
-// no JSON, and check, finish and failed take the method and path alone.
-
-// serve(method, url, headers, hasBody, env, connectionAddress) decides
-// what to do with a request. It returns ["answer", status, headers, body],
-// ["forward", url, headers, timeoutMs, maxBytes] (then check, finish or
-// failed), or ["asset", path].
+// serve decides what to do with a request (a request shape, and the
+// Worker's env): an answer, a forward (then check, finish or failed), or
+// an asset.
 func serve(_ js.Value, args []js.Value) any {
-	u, err := url.Parse(args[1].String())
+	in, env := readRequest(args[0]), args[1]
+	u, err := url.Parse(in.url)
 	if err != nil {
 		u = &url.URL{Path: "/"}
 	}
-	r := &http.Request{Method: args[0].String(), URL: u, Host: u.Host, Header: parseHeaders(args[2].String()), Body: http.NoBody}
-	if a := args[5]; a.Type() == js.TypeString {
-		r.RemoteAddr = a.String()
-	}
-	testFault(args[4], u.Path)
-	if args[3].Bool() {
+	r := &http.Request{Method: in.method, URL: u, Host: u.Host, Header: parseHeaders(in.headers), Body: http.NoBody, RemoteAddr: in.clientAddress}
+	testFault(env, u.Path)
+	if in.hasBody {
 		// A body is never read: its presence is what counts.
 		r.Body = io.NopCloser(strings.NewReader(""))
 		r.ContentLength = -1
@@ -162,102 +153,71 @@ func serve(_ js.Value, args []js.Value) any {
 	// not under /v2/.
 	switch {
 	case strings.HasPrefix(u.EscapedPath(), "/v2/"):
-		p, err := proxyFor(args[4])
+		p, err := proxyFor(env)
 		if err != nil {
-			return send(&apiproxy.Answer{Status: http.StatusInternalServerError,
+			return answer(&apiproxy.Answer{Status: http.StatusInternalServerError,
 				Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte("the proxy is misconfigured: " + err.Error())})
 		}
 		a, out := p.Plan(r)
 		if a != nil {
-			return send(a)
+			return answer(a)
 		}
-		return []any{"forward", out.URL, headerText(out.Header), out.Timeout.Milliseconds(), out.MaxBytes}
+		return forward(out)
 	case u.Path == "/config.json":
-		return send(&apiproxy.Answer{Status: http.StatusOK,
+		return answer(&apiproxy.Answer{Status: http.StatusOK,
 			Header: http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}}, Body: apiproxy.PageConfigJSON})
 	}
 	path := u.Path
 	if strings.HasSuffix(path, "/") {
 		path += "index.html"
 	}
-	return []any{"asset", path}
+	return asset(path)
 }
 
 // logged is the request as the proxy's log lines name it.
-func logged(method, path string) *http.Request {
-	return &http.Request{Method: method, URL: &url.URL{Path: path}}
+func logged(in upstream) *http.Request {
+	return &http.Request{Method: in.method, URL: &url.URL{Path: in.path}}
 }
 
-// check(method, path, status, headers) is apiproxy's Check: null when the
-// answer may be passed on and its body read, else ["answer", …].
+// check is apiproxy's Check on the upstream answer's status and headers:
+// null when it may be passed on and its body read, else an answer.
 func check(_ js.Value, args []js.Value) any {
-	if a := proxy.Check(logged(args[0].String(), args[1].String()), args[2].Int(), parseHeaders(args[3].String())); a != nil {
-		return send(a)
+	in := readUpstream(args[0])
+	if a := proxy.Check(logged(in), in.status, parseHeaders(in.headers)); a != nil {
+		return answer(a)
 	}
 	return nil
 }
 
-// finish(method, path, status, headers, body) is apiproxy's Finish; body is
-// a Uint8Array of at most maxBytes+1 bytes.
+// finish is apiproxy's Finish on the upstream answer, its body read up to
+// maxBytes+1 bytes.
 func finish(_ js.Value, args []js.Value) any {
-	body := make([]byte, args[4].Length())
-	js.CopyBytesToGo(body, args[4])
-	return send(proxy.Finish(logged(args[0].String(), args[1].String()), args[2].Int(), parseHeaders(args[3].String()), body))
+	in := readUpstream(args[0])
+	return answer(proxy.Finish(logged(in), in.status, parseHeaders(in.headers), in.body))
 }
 
-// failed(method, path, timedOut, message) is apiproxy's Failed for an
-// upstream call that fetch could not complete.
+// failed is apiproxy's Failed for an upstream call that fetch could not
+// complete.
 func failed(_ js.Value, args []js.Value) any {
-	err := errors.New(args[3].String())
-	if args[2].Bool() {
+	in := readUpstream(args[0])
+	err := errors.New(in.message)
+	if in.timedOut {
 		err = apiproxy.ErrTimeout
 	}
-	return send(proxy.Failed(logged(args[0].String(), args[1].String()), err))
+	return answer(proxy.Failed(logged(in), err))
 }
 
-// assetHeaders(path, status) are the headers a file of web/ gets on top of
-// the asset service's: the security and embedding headers, the cache
-// policy, and the file's type (workerd's disk service types nothing).
+// assetHeaders are the headers a file of web/ gets on top of the asset
+// service's: the security and embedding headers, the cache policy, and the
+// file's type (workerd's disk service types nothing).
 func assetHeaders(_ js.Value, args []js.Value) any {
+	in := readUpstream(args[0])
 	h := http.Header{}
 	webheaders.Set(h, security)
 	webheaders.Set(h, webheaders.Embed())
 	h.Set("Cache-Control", webheaders.CacheControl)
-	if t := webheaders.ContentType(args[0].String()); args[1].Int() == http.StatusOK && t != "" {
+	if t := webheaders.ContentType(in.path); in.status == http.StatusOK && t != "" {
 		h.Set("Content-Type", t)
 	}
 	return headerText(h)
-}
-
-// send is ["answer", status, headers, body] with the security headers
-// every answer carries.
-func send(a *apiproxy.Answer) any {
-	h := a.Header.Clone()
-	webheaders.Set(h, security)
-	body := js.Global().Get("Uint8Array").New(len(a.Body))
-	js.CopyBytesToJS(body, a.Body)
-	return []any{"answer", a.Status, headerText(h), body}
-}
-
-func headerText(h http.Header) string {
-	var b strings.Builder
-	for k, vs := range h {
-		for _, v := range vs {
-			b.WriteString(k)
-			b.WriteString(": ")
-			b.WriteString(v)
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
-}
-
-func parseHeaders(text string) http.Header {
-	h := http.Header{}
-	for _, line := range strings.Split(text, "\n") {
-		if k, v, ok := strings.Cut(line, ": "); ok {
-			h.Add(k, v)
-		}
-	}
-	return h
 }

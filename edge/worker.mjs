@@ -24,12 +24,18 @@ function goSide() {
   return edge;
 }
 
-// Each call to the Go side crosses once each way, in plain strings (a
-// header as "name: value" lines) and a body as one byte array.
+// The shapes that cross to the Go side and back, written and read once
+// here (edge/crossings.go holds the other side): plain values, headers as
+// "name: value" lines and a body as one byte array.
 const headerText = (headers) => [...headers].map(([k, v]) => `${k}: ${v}`).join("\n");
 const headerPairs = (text) => text.split("\n").filter(Boolean).map((line) => {
   const i = line.indexOf(": ");
   return [line.slice(0, i), line.slice(i + 2)];
+});
+// workerd names the connection's address; Cloudflare sets a header instead.
+const requestShape = (request) => ({
+  method: request.method, url: request.url, headers: headerText(request.headers),
+  hasBody: request.body !== null, clientAddress: request.cf?.clientIp,
 });
 
 export default {
@@ -49,36 +55,33 @@ export default {
 };
 
 async function handle(request, env) {
-  const go = goSide();
-  // workerd names the connection's address; Cloudflare sets a header instead.
-  const d = go.serve(request.method, request.url, headerText(request.headers), request.body !== null, env, request.cf?.clientIp);
-  if (d[0] === "answer") return respond(d);
-  if (d[0] === "asset") return asset(go, env, request, d[1]);
-  const [, url, headers, timeoutMs, maxBytes] = d;
-  return respond(await forward(go, request.method, new URL(request.url).pathname, { url, headers, timeoutMs, maxBytes }));
+  const side = goSide();
+  const d = side.serve(requestShape(request), env);
+  if (d.kind === "answer") return respond(d);
+  if (d.kind === "asset") return asset(side, env, request, d.path);
+  return respond(await forward(side, { method: request.method, path: new URL(request.url).pathname }, d));
 }
 
-// respond sends ["answer", status, headers, body].
-function respond([, status, headers, body]) {
+// respond sends an answer shape.
+function respond({ status, headers, body }) {
   const empty = status === 204 || status === 304;
   return new Response(empty ? null : body, { status, headers: headerPairs(headers) });
 }
 
-// forward makes the one upstream call Go planned, and hands what came back
-// to Go: the status and headers first (check), then the body read up to
-// maxBytes+1 bytes (finish); a call that fails or runs out of time, to
-// failed.
-async function forward(go, method, path, f) {
+// forward makes the one upstream call Go planned (a forward shape), and
+// hands what came back to Go: the status and headers first (check), then
+// the body read up to maxBytes+1 bytes (finish); a call that fails or runs
+// out of time, to failed. call is the request's method and path.
+async function forward(side, call, f) {
   const signal = AbortSignal.timeout(f.timeoutMs);
-  const timedOut = () => signal.aborted;
   let resp;
   try {
     resp = await fetch(f.url, { headers: headerPairs(f.headers), redirect: "manual", signal });
   } catch (e) {
-    return go.failed(method, path, timedOut(), String(e && e.message));
+    return side.failed({ ...call, timedOut: signal.aborted, message: String(e && e.message) });
   }
-  const headers = headerText(resp.headers);
-  const refused = go.check(method, path, resp.status, headers);
+  const answer = { ...call, status: resp.status, headers: headerText(resp.headers) };
+  const refused = side.check(answer);
   if (refused) {
     resp.body?.cancel().catch(() => {});
     return refused;
@@ -87,9 +90,9 @@ async function forward(go, method, path, f) {
   try {
     body = await readUpTo(resp.body, f.maxBytes + 1);
   } catch (e) {
-    return go.failed(method, path, timedOut(), String(e && e.message));
+    return side.failed({ ...call, timedOut: signal.aborted, message: String(e && e.message) });
   }
-  return go.finish(method, path, resp.status, headers, body);
+  return side.finish({ ...answer, body });
 }
 
 // readUpTo reads a body until limit bytes or its end, whichever comes
@@ -123,12 +126,12 @@ async function readUpTo(stream, limit) {
 
 // asset serves a file of web/ from the ASSETS binding, with the headers Go
 // adds to every file.
-async function asset(go, env, request, path) {
+async function asset(side, env, request, path) {
   if (!env.ASSETS) return new Response("Not Found", { status: 404 });
   const url = new URL(request.url);
   url.pathname = path;
   const resp = await env.ASSETS.fetch(new Request(url, request));
   const headers = new Headers(resp.headers);
-  for (const [k, v] of headerPairs(go.assetHeaders(path, resp.status))) headers.set(k, v);
+  for (const [k, v] of headerPairs(side.assetHeaders({ path, status: resp.status }))) headers.set(k, v);
   return new Response(resp.body, { status: resp.status, statusText: resp.statusText, headers });
 }
