@@ -18,7 +18,9 @@
 //    integrity}                            the .wasm's pinned value, if any
 //   {type: "call", id, fn, args}           call fetchAccount or fetchAccountWithToken
 //   {type: "abort", id}                    the call's AbortSignal fired
-//   {type: "stats"}                        how large the module's memory is (tests and the bench)
+//   {type: "stats"}                        how large the module's memory is: the tests and the
+//                                          bench read it (a size, no data), which the page
+//                                          cannot read of a Worker otherwise
 // Messages to the loader:
 //   {type: "compiled", download}           compiled; download: the module's sizes as sent and
 //                                          unpacked (Resource Timing)
