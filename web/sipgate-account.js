@@ -270,11 +270,10 @@ function running() {
 async function start(files) {
   performance.mark("sipgate-load");
   if (files.inWorker && typeof Worker === "function" && typeof document !== "undefined") {
-    const why = [];
-    // A policy that forbids the Worker says so as a violation event, in
-    // some engines instead of a throw.
-    let forbidden = false;
-    const violated = (e) => { forbidden ||= /^(worker|child|script)-src/.test(e.effectiveDirective || e.violatedDirective); };
+    // Why each way failed, and whether this page's policy said so (as a
+    // throw, or as a violation event in some engines).
+    const why = { lines: [], policy: false };
+    const violated = (e) => { why.policy ||= /^(worker|child|script)-src/.test(e.effectiveDirective || e.violatedDirective); };
     document.addEventListener("securitypolicyviolation", violated);
     try {
       for (const way of workerWays(files)) {
@@ -282,12 +281,13 @@ async function start(files) {
         if (!worker) continue;
         const fns = await open(worker, files, way.started);
         if (fns) return ready(fns, "worker");
-        why.push(`${way.name}: it did not run (${way.url ?? "the bundled worker"}: missing, not served as a JavaScript module, or refused)`);
+        why.lines.push(`${way.name}: it did not run (${way.url ?? "the bundled worker"}: missing, not served as a JavaScript module, ` +
+          "or refused by CORS or by this page's Content-Security-Policy, whose worker-src must allow blob: and the file's origin)");
       }
     } finally {
       document.removeEventListener("securitypolicyviolation", violated);
     }
-    console.warn(pageThreadWarning(why, files, forbidden || why.some((w) => /Content.Security.Policy/i.test(w))));
+    console.warn(pageThreadWarning(why, files));
   }
   // A pinned wasm_exec.js comes to the page as a script with its integrity
   // value (the host would import it unpinned).
@@ -415,7 +415,9 @@ function attempt(why, name, make) {
   try {
     return make();
   } catch (e) {
-    why.push(`${name}: ${e && e.message !== undefined ? e.message : e}`);
+    const message = String(e && e.message !== undefined ? e.message : e);
+    why.lines.push(`${name}: ${message}`);
+    why.policy ||= /Content.Security.Policy/i.test(message);
     return null;
   }
 }
@@ -426,10 +428,10 @@ function metaPolicy() {
   return [...document.querySelectorAll("meta[http-equiv]")].some((m) => m.httpEquiv.toLowerCase() === "content-security-policy");
 }
 
-function pageThreadWarning(why, files, policy) {
+function pageThreadWarning(why, files) {
   return "sipgate-account: the module runs on the page's thread, which it blocks while it starts, because its Worker could not start: " +
-    why.join("; ") + ". " + (policy
-      ? "Allow the Worker in this page's Content-Security-Policy: worker-src " + (files.worker ? files.worker.origin : "'self'") + " blob:."
+    why.lines.join("; ") + ". " + (why.policy
+      ? "Allow the Worker in this page's Content-Security-Policy: worker-src " + (files.worker ? files.worker.origin : "'self'") + " blob:. "
       : "Serve sipgate-account-host.js beside sipgate-account.js (a bundler that understands new Worker(new URL(\"./…\", import.meta.url)) does), " +
         "or name where it is with load({ workerURL }).") + " load({ worker: false }) chooses the page's thread without this warning.";
 }
