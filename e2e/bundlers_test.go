@@ -41,8 +41,8 @@ type bundle struct {
 	name, tool string
 	args       []string
 	dist       string
-	// page is the app's page to put into dist as index.html, where the
-	// tool does not write one.
+	// page is how the app's page loads the bundle (see pages), for a tool
+	// that writes no page of its own.
 	page string
 	// copied: the package's files are copied beside the bundle, as the
 	// docs say for a bundler that does not emit them.
@@ -54,14 +54,14 @@ type bundle struct {
 
 var bundles = []bundle{
 	{name: "vite", tool: "vite", args: []string{"build"}, dist: "dist/vite"},
-	{name: "webpack", tool: "webpack", dist: "dist/webpack", page: "webpack.html"},
-	{name: "webpack esm output", tool: "webpack", args: []string{"--config", "webpack.esm.config.js"}, dist: "dist/webpack-esm", page: "module.html"},
+	{name: "webpack", tool: "webpack", dist: "dist/webpack", page: "classic"},
+	{name: "webpack esm output", tool: "webpack", args: []string{"--config", "webpack.esm.config.js"}, dist: "dist/webpack-esm", page: "module"},
 	{name: "esbuild esm", tool: "esbuild", args: []string{"src/main.js", "--bundle", "--format=esm", "--log-level=error", "--outfile=dist/esbuild-esm/main.js"},
-		dist: "dist/esbuild-esm", page: "module.html", copied: true},
+		dist: "dist/esbuild-esm", page: "module", copied: true},
 	{name: "esbuild iife", tool: "esbuild", args: []string{"src/main.js", "--bundle", "--log-level=error", "--outfile=dist/esbuild-iife/main.js"},
-		dist: "dist/esbuild-iife", page: "webpack.html", copied: true, query: "files"},
-	{name: "rollup with import-meta-assets", tool: "rollup", args: []string{"-c", "rollup.config.mjs", "--silent"}, dist: "dist/rollup", page: "module.html"},
-	{name: "rollup", tool: "rollup", args: []string{"-c", "rollup.plain.config.mjs", "--silent"}, dist: "dist/rollup-plain", page: "module.html", copied: true},
+		dist: "dist/esbuild-iife", page: "classic", copied: true, query: "files"},
+	{name: "rollup with import-meta-assets", tool: "rollup", args: []string{"-c", "rollup.config.mjs", "--silent"}, dist: "dist/rollup", page: "module"},
+	{name: "rollup", tool: "rollup", args: []string{"-c", "rollup.plain.config.mjs", "--silent"}, dist: "dist/rollup-plain", page: "module", copied: true},
 	{name: "parcel", tool: "parcel", args: []string{"build", "index.html", "--dist-dir", "dist/parcel", "--no-cache", "--log-level", "error"}, dist: "dist/parcel"},
 }
 
@@ -119,9 +119,11 @@ func TestBundlers(t *testing.T) {
 	t.Run("import map", func(t *testing.T) {
 		// No bundler: the package's files as they are installed, named by
 		// the page's import map.
+		html := appPage(t, "importmap")
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/" {
-				http.ServeFile(w, r, filepath.Join(app, "importmap.html"))
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				w.Write(html)
 				return
 			}
 			http.FileServer(http.Dir(app)).ServeHTTP(w, r)
@@ -134,11 +136,7 @@ func TestBundlers(t *testing.T) {
 			npx(t, b.tool, b.args...)
 			dist := filepath.Join(app, b.dist)
 			if b.page != "" {
-				html, err := os.ReadFile(filepath.Join(app, b.page))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join(dist, "index.html"), html, 0o644); err != nil {
+				if err := os.WriteFile(filepath.Join(dist, "index.html"), appPage(t, b.page), 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -239,4 +237,29 @@ func copyInto(dst, dir string) error {
 		}
 		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
 	})
+}
+
+// appPage is the app's page (e2e/bundlers/index.html, which Vite and
+// Parcel build from) loading the bundle another way: "classic" (a classic
+// script, for webpack's default output and esbuild's iife), "module" (an
+// ES module beside the page) or "importmap" (no bundler: the package's
+// files as installed, named by an import map).
+func appPage(t *testing.T, way string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("bundlers", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const script = `<script type="module" src="/src/main.js"></script>`
+	head := map[string]string{
+		"classic": `<script src="main.js" defer></script>`,
+		"module":  `<script type="module" src="main.js"></script>`,
+		"importmap": `<script type="importmap">{"imports": {` +
+			`"sipgate-account": "/node_modules/sipgate-account/sipgate-account.js", ` +
+			`"sipgate-account/element": "/node_modules/sipgate-account/sipgate-account-element.js"}}</script>` + script,
+	}[way]
+	if head == "" || !bytes.Contains(b, []byte(script)) {
+		t.Fatalf("no page for %q from e2e/bundlers/index.html", way)
+	}
+	return bytes.Replace(b, []byte(script), []byte(head), 1)
 }
