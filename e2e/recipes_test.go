@@ -27,9 +27,6 @@ import (
 // for their host: the address, the root, and the API's origin in the
 // policy (here the fake API's, where the page looks up the demo account).
 
-// apiOrigin is the sipgate API's origin as the recipes name it.
-const apiOrigin = "https://api.sipgate.com"
-
 // recipe reads a file of deploy/ and makes the substitutions a user makes.
 func recipe(t *testing.T, path string, subst ...string) string {
 	t.Helper()
@@ -69,10 +66,10 @@ func startNginx(t *testing.T, brotli bool) *server {
 		t.Fatalf("no brotli module for nginx (%v): run `make servers` (make test does)", err)
 	}
 	dir, port := t.TempDir(), freePort(t)
-	site := recipe(t, "nginx/sipgate-account.conf",
-		"listen 80;", "listen 127.0.0.1:"+port+";",
-		"root /srv/sipgate-account/web;", "root "+webRoot(t)+";",
-		"connect-src 'self' "+apiOrigin+";", "connect-src 'self' "+strings.TrimSuffix(pageURL, "/")+";")
+	site := recipe(t, "nginx/sipgate-account.conf", append([]string{
+		"listen 80;", "listen 127.0.0.1:" + port + ";",
+		"root /srv/sipgate-account/web;", "root " + webRoot(t) + ";"},
+		tryItPolicy(t)...)...)
 	load := ""
 	if brotli {
 		load = "load_module " + module + ";"
@@ -110,10 +107,10 @@ func startCaddy(t *testing.T) *server {
 	}
 	dir, port := t.TempDir(), freePort(t)
 	// A site address names no interface: bind does (as the recipe says).
-	site := recipe(t, "caddy/Caddyfile",
-		"example.com {", "http://127.0.0.1:"+port+" {\n\tbind 127.0.0.1",
-		"root * /srv/sipgate-account/web", "root * "+webRoot(t),
-		"connect-src 'self' "+apiOrigin+";", "connect-src 'self' "+strings.TrimSuffix(pageURL, "/")+";")
+	site := recipe(t, "caddy/Caddyfile", append([]string{
+		"example.com {", "http://127.0.0.1:" + port + " {\n\tbind 127.0.0.1",
+		"root * /srv/sipgate-account/web", "root * " + webRoot(t)},
+		tryItPolicy(t)...)...)
 	// Off for the test: the admin endpoint (one fixed port for all Caddys).
 	file := filepath.Join(dir, "Caddyfile")
 	os.WriteFile(file, []byte("{\n\tadmin off\n}\n\n"+site), 0o644)
@@ -328,4 +325,22 @@ func wantLoopbackOnly(t *testing.T, base string) {
 			}
 		}
 	}
+}
+
+// tryItPolicy is deploying.md's try-it change to a recipe's policy, as
+// its sed command writes it, with the fake API of these tests where it
+// says http://localhost:8080.
+func tryItPolicy(t *testing.T) []string {
+	t.Helper()
+	doc, err := os.ReadFile("../docs/deploying.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok1 := strings.Cut(string(doc), "<!-- try-it: recipes -->\n")
+	block, _, ok2 := strings.Cut(rest, "<!-- end try-it -->")
+	m := regexp.MustCompile(`sed "s#([^#]+)#([^#]+)#"`).FindStringSubmatch(block)
+	if !ok1 || !ok2 || m == nil {
+		t.Fatal("deploying.md has no try-it sed command for the recipes")
+	}
+	return []string{m[1], strings.ReplaceAll(m[2], "http://localhost:8080", strings.TrimSuffix(pageURL, "/"))}
 }

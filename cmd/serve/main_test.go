@@ -208,3 +208,26 @@ func TestRunHelpAndBusyPort(t *testing.T) {
 		t.Errorf("a port in use = %v, want advice naming -addr and ADDR=", err)
 	}
 }
+
+// TestTryTheProxyLocally runs deploying.md's try-it command for the proxy
+// as written, with the fake API where it says http://localhost:8080, and
+// looks up the demo account through it.
+func TestTryTheProxyLocally(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/deploying.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok1 := strings.Cut(string(doc), "<!-- try-it: proxy -->\n```sh\n")
+	block, _, ok2 := strings.Cut(rest, "```\n<!-- end try-it -->")
+	command, found := strings.CutPrefix(strings.TrimSpace(block), "go run ./cmd/serve ")
+	if !ok1 || !ok2 || !found {
+		t.Fatalf("deploying.md has no try-it command for the proxy: %q", block)
+	}
+	api := httptest.NewServer(fakeapi.Handler(fakeapi.Config{NoCORS: true}))
+	defer api.Close()
+	args := strings.Fields(strings.NewReplacer("http://localhost:8080", api.URL, "localhost:8081", "127.0.0.1:0").Replace(command))
+	base, _ := start(t, args...)
+	if status, body := get(t, base+"/v2/account", fakeapi.DemoUser, fakeapi.DemoPassword); status != 200 || body != fakeapi.DemoAccount {
+		t.Errorf("%s: the demo account through the proxy = %d %q", command, status, body)
+	}
+}
