@@ -211,7 +211,7 @@ func abortedError(ctx context.Context, opts Options) *Error {
 	cause := context.Cause(ctx)
 	if errors.Is(cause, errTimeout) || errors.Is(cause, context.DeadlineExceeded) {
 		timeout, _ := opts.bound()
-		return &Error{Problem: Problem{Code: CodeTimeout, Timeout: timeout}, Err: cause}
+		return &Error{Problem: Problem{Code: CodeTimeout, Timeout: &TimeoutProblem{After: timeout}}, Err: cause}
 	}
 	return &Error{Problem: Problem{Code: CodeAborted}, Err: cause}
 }
@@ -219,11 +219,11 @@ func abortedError(ctx context.Context, opts Options) *Error {
 // networkError tells what is known of a failure to get a response to host
 // (see transportFailure).
 func networkError(err error, host string) *Error {
-	p := Problem{Code: CodeNetwork, Host: host, Network: transportFailure(err)}
+	n := &NetworkProblem{Failure: transportFailure(err), Host: host}
 	if errors.Is(err, errRedirect) {
-		p.Network = NetworkRedirect
+		n.Failure = NetworkRedirect
 	}
-	return &Error{Problem: p, Err: err}
+	return &Error{Problem: Problem{Code: CodeNetwork, Network: n}, Err: err}
 }
 
 func isASCII(s string) bool {

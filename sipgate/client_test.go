@@ -201,7 +201,7 @@ func TestAccountNetworkRefused(t *testing.T) {
 	ln.Close()
 	_, err = NewClient(nil).Account(context.Background(), "u", "p", Options{BaseURL: "http://" + addr})
 	se := wantCode(t, err, CodeNetwork)
-	if se.Network != NetworkRefused || se.Host != addr || !strings.Contains(se.Summary(), "refused") {
+	if se.Network == nil || se.Network.Failure != NetworkRefused || se.Network.Host != addr || !strings.Contains(se.Summary(), "refused") {
 		t.Errorf("NETWORK problem %+v: %s", se.Problem, se.Summary())
 	}
 }
@@ -209,7 +209,7 @@ func TestAccountNetworkRefused(t *testing.T) {
 func TestAccountNetworkNoHost(t *testing.T) {
 	_, err := NewClient(nil).Account(context.Background(), "u", "p", Options{BaseURL: "https://no-such-host.invalid/v2"})
 	se := wantCode(t, err, CodeNetwork)
-	if se.Network != NetworkNoHost || !strings.Contains(se.Summary(), "no-such-host.invalid") {
+	if se.Network == nil || se.Network.Failure != NetworkNoHost || !strings.Contains(se.Summary(), "no-such-host.invalid") {
 		t.Errorf("NETWORK problem %+v: %s", se.Problem, se.Summary())
 	}
 }
@@ -221,7 +221,7 @@ func TestAccountRedirectNotFollowed(t *testing.T) {
 	srv := httptest.NewServer(http.RedirectHandler(other.URL+"/v2/account", http.StatusFound))
 	defer srv.Close()
 	_, err := NewClient(nil).Account(context.Background(), "u", "p", Options{BaseURL: srv.URL})
-	if se := wantCode(t, err, CodeNetwork); se.Network != NetworkRedirect {
+	if se := wantCode(t, err, CodeNetwork); se.Network == nil || se.Network.Failure != NetworkRedirect {
 		t.Errorf("NETWORK problem %+v", se.Problem)
 	}
 	if elsewhere.Load() != 0 {
@@ -255,7 +255,7 @@ func TestAccountTimeout(t *testing.T) {
 			defer srv.Close()
 			_, err := NewClient(nil).Account(context.Background(), "u", "p", Options{BaseURL: srv.URL, Timeout: 100 * time.Millisecond})
 			se := wantCode(t, err, CodeTimeout)
-			if se.Timeout != 100*time.Millisecond || !strings.Contains(se.Summary(), "within 100ms") {
+			if se.Timeout == nil || se.Timeout.After != 100*time.Millisecond || !strings.Contains(se.Summary(), "within 100ms") {
 				t.Errorf("TIMEOUT problem %+v: %s", se.Problem, se.Summary())
 			}
 		})
@@ -285,4 +285,26 @@ func TestAccountAborted(t *testing.T) {
 			t.Error("a request was sent after the abort")
 		}
 	})
+}
+
+// TestRateLimitIsTyped: a 429's Retry-After arrives as a duration to wait,
+// in seconds or from a date, and nil when there is none to read.
+func TestRateLimitIsTyped(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	for header, want := range map[string]time.Duration{
+		"30":                            30 * time.Second,
+		" 0 ":                           0,
+		"Mon, 30 Nov 2026 12:02:00 GMT": 2 * time.Minute,
+		"Mon, 30 Nov 2026 11:00:00 GMT": 0, // past: at once
+	} {
+		rl := rateLimit(header, now)
+		if rl.RetryAfter == nil || *rl.RetryAfter != want {
+			t.Errorf("Retry-After %q: %v, want %v", header, rl.RetryAfter, want)
+		}
+	}
+	for _, header := range []string{"", "soon", "-5"} {
+		if rl := rateLimit(header, now); rl.RetryAfter != nil {
+			t.Errorf("Retry-After %q: %v, want none", header, *rl.RetryAfter)
+		}
+	}
 }

@@ -70,28 +70,62 @@ const (
 // message needs. The core says what happened (Summary) in words that hold
 // for every host; each host adds what to try in its own user's terms: the
 // browser bridge in the JavaScript contract's (timeoutMs, baseURL, CORS),
-// the CLI in its flags'.
+// the CLI in its flags'. The facts that belong to one code are in that
+// code's detail, set for it alone (nil for every other code), as
+// go-github's RateLimitError carries a rate limit's.
 type Problem struct {
 	Code Code
 	// Status is the HTTP status of a response (result codes); 0 otherwise.
 	Status int
-	// RetryAfter is the Retry-After value of a 429, "" when none was given
-	// or readable.
-	RetryAfter string
 	// Bearer says the call sent an OAuth access token, not Basic credentials.
 	Bearer bool
 	// NonASCII says the Basic credentials hold characters beyond ASCII,
 	// which are sent as UTF-8: worth a word when they are refused.
 	NonASCII bool
-	// Timeout is the bound that elapsed (TIMEOUT).
-	Timeout time.Duration
-	// Network is what is known of a NETWORK failure; Host is where it went.
-	Network NetworkFailure
-	Host    string
-	// Field and Rule say which input breaks which rule (INVALID_ARGUMENT):
-	// Rule reads after the field's name ("must not contain ...").
+
+	Input     *InputProblem     // INVALID_ARGUMENT
+	Network   *NetworkProblem   // NETWORK
+	Timeout   *TimeoutProblem   // TIMEOUT
+	RateLimit *RateLimitProblem // RATE_LIMITED
+}
+
+// NetworkFailure is what is known of a NETWORK problem's failure:
+// NetworkUnknown for any other code.
+func (p *Problem) NetworkFailure() NetworkFailure {
+	if p.Network == nil {
+		return NetworkUnknown
+	}
+	return p.Network.Failure
+}
+
+// InputProblem is which input breaks which rule.
+type InputProblem struct {
+	// Field is the input; "" when Rule is the whole description.
 	Field Field
-	Rule  string
+	// Rule reads after the field's name ("must not contain ...").
+	Rule string
+}
+
+// NetworkProblem is what is known of a failure to get a response, and
+// where the call went.
+type NetworkProblem struct {
+	Failure NetworkFailure
+	Host    string
+}
+
+// TimeoutProblem is the bound that elapsed.
+type TimeoutProblem struct {
+	After time.Duration
+}
+
+// RateLimitProblem is what a 429 said of when to try again.
+type RateLimitProblem struct {
+	// RetryAfter is how long the API asks to wait (its Retry-After, in
+	// seconds or as a date), nil when it gave none or it is not readable
+	// (a browser reads it only when the API exposes it).
+	RetryAfter *time.Duration
+	// Header is the Retry-After value as sent, "" when none.
+	Header string
 }
 
 // Error is a call that ended without an HTTP response to show: bad input,
@@ -111,7 +145,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // invalid builds an INVALID_ARGUMENT error for field.
 func invalid(field Field, rule string) *Error {
-	return &Error{Problem: Problem{Code: CodeInvalidArgument, Field: field, Rule: rule}}
+	return &Error{Problem: Problem{Code: CodeInvalidArgument, Input: &InputProblem{Field: field, Rule: rule}}}
 }
 
 // Invalid reports bad input that a host found itself (the JavaScript

@@ -3,6 +3,9 @@ package sipgate
 import (
 	"bytes"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // MaxBodyBytes is the most of a response body that is read and kept (1 MiB).
@@ -53,7 +56,9 @@ func newResult(resp response) *Result {
 		p.Code = CodeBadResponse
 	default:
 		p.Code = statusCode(resp.status)
-		p.RetryAfter = resp.header.Get("Retry-After")
+		if p.Code == CodeRateLimited {
+			p.RateLimit = rateLimit(resp.header.Get("Retry-After"), time.Now())
+		}
 		p.Bearer = resp.bearer
 		p.NonASCII = resp.nonASCII
 	}
@@ -78,4 +83,18 @@ func statusCode(status int) Code {
 		return CodeServerError
 	}
 	return CodeHTTPError
+}
+
+// rateLimit reads a 429's Retry-After, seconds or an HTTP date (RFC 9110,
+// section 10.2.3), as of now.
+func rateLimit(header string, now time.Time) *RateLimitProblem {
+	rl := &RateLimitProblem{Header: strings.TrimSpace(header)}
+	if secs, err := strconv.ParseUint(rl.Header, 10, 32); err == nil {
+		d := time.Duration(secs) * time.Second
+		rl.RetryAfter = &d
+	} else if t, err := http.ParseTime(rl.Header); err == nil {
+		d := max(t.Sub(now), 0)
+		rl.RetryAfter = &d
+	}
+	return rl
 }

@@ -3,7 +3,6 @@ package sipgate
 import (
 	"net/http"
 	"strconv"
-	"strings"
 )
 
 // Summary says what happened in words that hold for every host, with the
@@ -15,22 +14,28 @@ func (p *Problem) Summary() string {
 	line := statusLine(p.Status)
 	switch p.Code {
 	case CodeInvalidArgument:
-		if p.Field == "" {
-			return p.Rule
+		if p.Input == nil {
+			return "invalid input"
 		}
-		return string(p.Field) + " " + p.Rule
+		if p.Input.Field == "" {
+			return p.Input.Rule
+		}
+		return string(p.Input.Field) + " " + p.Input.Rule
 	case CodeNetwork:
-		switch p.Network {
+		switch p.NetworkFailure() {
 		case NetworkRedirect:
 			return "the API answered with a redirect, which is never followed, so that the credentials go nowhere else"
 		case NetworkRefused:
-			return "the connection to " + p.Host + " was refused: nothing accepts connections there"
+			return "the connection to " + p.Network.Host + " was refused: nothing accepts connections there"
 		case NetworkNoHost:
-			return "the host name of " + p.Host + " could not be resolved"
+			return "the host name of " + p.Network.Host + " could not be resolved"
 		}
 		return "the request did not reach the API, or its answer was blocked"
 	case CodeTimeout:
-		return "no complete answer from the API within " + p.Timeout.String()
+		if p.Timeout == nil {
+			return "no complete answer from the API in time"
+		}
+		return "no complete answer from the API within " + p.Timeout.After.String()
 	case CodeAborted:
 		return "the call was aborted; nothing more was read"
 	case CodeInternal:
@@ -49,7 +54,7 @@ func (p *Problem) Summary() string {
 	case CodeMethodNotAllowed:
 		return line + ": wrong request method; the account endpoint is read with GET"
 	case CodeRateLimited:
-		return line + ": too many requests; " + retryAfterText(p.RetryAfter)
+		return line + ": too many requests; " + retryAfterText(p.RateLimit)
 	case CodeServerError:
 		return line + ": the API failed to answer the request. This is not your input: try again later"
 	case CodeHTTPError:
@@ -82,16 +87,22 @@ func statusLine(status int) string {
 	return s
 }
 
-// retryAfterText words a Retry-After value (seconds or an HTTP date). The
-// header is readable in a browser only when the API exposes it
-// (Access-Control-Expose-Headers); without it the advice stays general.
-func retryAfterText(v string) string {
-	v = strings.TrimSpace(v)
-	if secs, err := strconv.ParseUint(v, 10, 32); err == nil {
-		return "try again in " + strconv.FormatUint(secs, 10) + " seconds (Retry-After: " + v + ")"
+// retryAfterText words when to try again, from what the 429 said: a wait
+// in seconds, or a date. The header is readable in a browser only when the
+// API exposes it (Access-Control-Expose-Headers); without it the advice
+// stays general.
+func retryAfterText(rl *RateLimitProblem) string {
+	switch {
+	case rl == nil || rl.RetryAfter == nil:
+		return "wait a while before trying again"
+	case isSeconds(rl.Header):
+		return "try again in " + strconv.Itoa(int(rl.RetryAfter.Seconds())) + " seconds (Retry-After: " + rl.Header + ")"
 	}
-	if t, err := http.ParseTime(v); err == nil {
-		return "try again after " + t.UTC().Format(http.TimeFormat) + " (Retry-After)"
-	}
-	return "wait a while before trying again"
+	t, _ := http.ParseTime(rl.Header)
+	return "try again after " + t.UTC().Format(http.TimeFormat) + " (Retry-After)"
+}
+
+func isSeconds(v string) bool {
+	_, err := strconv.ParseUint(v, 10, 32)
+	return err == nil
 }

@@ -118,7 +118,7 @@ func TestResolveBaseURL(t *testing.T) {
 	} {
 		_, err := ResolveBaseURL(c.in, c.origin)
 		var se *Error
-		if !errors.As(err, &se) || se.Code != CodeInvalidArgument || se.Field != FieldBaseURL || !strings.Contains(se.Summary(), c.says) {
+		if !errors.As(err, &se) || se.Code != CodeInvalidArgument || se.Input == nil || se.Input.Field != FieldBaseURL || !strings.Contains(se.Summary(), c.says) {
 			t.Errorf("ResolveBaseURL(%q, %q) = %v; want INVALID_ARGUMENT saying %q", c.in, c.origin, err, c.says)
 		}
 	}

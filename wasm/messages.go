@@ -11,7 +11,7 @@ func message(p *sipgate.Problem) string {
 	case sipgate.CodeInvalidArgument:
 		return s
 	case sipgate.CodeNetwork:
-		if p.Network == sipgate.NetworkRedirect {
+		if p.NetworkFailure() == sipgate.NetworkRedirect {
 			return s + ". Check baseURL."
 		}
 		// The browser does not say which failure it was (for security,

@@ -15,9 +15,9 @@ func TestMessagesSpeakJavaScript(t *testing.T) {
 		problem sipgate.Problem
 		says    []string
 	}{
-		{sipgate.Problem{Code: sipgate.CodeTimeout, Timeout: 5 * time.Second}, []string{"timeoutMs"}},
+		{sipgate.Problem{Code: sipgate.CodeTimeout, Timeout: &sipgate.TimeoutProblem{After: 5 * time.Second}}, []string{"timeoutMs", "within 5s"}},
 		{sipgate.Problem{Code: sipgate.CodeNetwork}, []string{"baseURL", "CORS", "Content-Security-Policy", "connect-src"}},
-		{sipgate.Problem{Code: sipgate.CodeNetwork, Network: sipgate.NetworkRedirect}, []string{"Check baseURL."}},
+		{sipgate.Problem{Code: sipgate.CodeNetwork, Network: &sipgate.NetworkProblem{Failure: sipgate.NetworkRedirect}}, []string{"Check baseURL."}},
 		{sipgate.Problem{Code: sipgate.CodeAborted}, []string{"AbortSignal"}},
 		{sipgate.Problem{Code: sipgate.CodeUnauthorized, Status: 401}, []string{"e-mail address or token ID", "Base64"}},
 		{sipgate.Problem{Code: sipgate.CodeUnauthorized, Status: 401, Bearer: true}, []string{"access token", "account:read"}},

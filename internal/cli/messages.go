@@ -13,12 +13,12 @@ func message(p *sipgate.Problem, cause error) string {
 	s := p.Summary()
 	switch p.Code {
 	case sipgate.CodeInvalidArgument:
-		if p.Field == "" {
+		if p.Input == nil || p.Input.Field == "" {
 			return s
 		}
-		return fieldName[p.Field] + " " + p.Rule
+		return fieldName[p.Input.Field] + " " + p.Input.Rule
 	case sipgate.CodeNetwork:
-		switch p.Network {
+		switch p.NetworkFailure() {
 		case sipgate.NetworkRefused:
 			return s + ". Check -base-url, or start the server it names."
 		case sipgate.NetworkNoHost:
