@@ -374,19 +374,22 @@ function workerWays(files) {
       ? new Worker(url, { type: "module" })
       : new Worker(new URL("./sipgate-account-host.js", import.meta.url), { type: "module" })),
   };
+  // blobWorker starts a module Worker from a blob: URL holding parts, and
+  // forgets the URL if it cannot; started forgets it once the Worker ran
+  // (or failed), when it is not needed again.
   let blob;
+  const blobWorker = (why, name, parts) => {
+    blob = URL.createObjectURL(new Blob(parts, { type: "text/javascript" }));
+    const worker = attempt(why, name, () => new Worker(blob, { type: "module" }));
+    if (!worker) URL.revokeObjectURL(blob);
+    return worker;
+  };
+  const started = () => URL.revokeObjectURL(blob);
   const fromBlob = {
     name: "the Worker from a blob: URL",
     url,
-    make: (why) => {
-      if (!url) return null;
-      blob = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: "text/javascript" }));
-      const worker = attempt(why, "the Worker from a blob: URL", () => new Worker(blob, { type: "module" }));
-      if (!worker) URL.revokeObjectURL(blob);
-      return worker;
-    },
-    // Once the worker ran (or failed), the blob: URL is not needed again.
-    started: () => URL.revokeObjectURL(blob),
+    make: (why) => url ? blobWorker(why, "the Worker from a blob: URL", [`import ${JSON.stringify(url.href)};`]) : null,
+    started,
   };
   // Pinned code runs only from the bytes the browser checked: the host
   // module and wasm_exec.js fetched with their integrity values, started
@@ -400,12 +403,9 @@ function workerWays(files) {
           "this copy of sipgate-account.js has no URL of its own, so name it as load({ workerURL }).", "sipgate-account-host.js");
       }
       const [runtime, host] = await Promise.all([verifiedText(files.wasmExec, "wasmExec", files), verifiedText(url, "worker", files)]);
-      blob = URL.createObjectURL(new Blob([runtime, "\n", host], { type: "text/javascript" }));
-      const worker = attempt(why, "the Worker from its pinned files", () => new Worker(blob, { type: "module" }));
-      if (!worker) URL.revokeObjectURL(blob);
-      return worker;
+      return blobWorker(why, "the Worker from its pinned files", [runtime, "\n", host]);
     },
-    started: () => URL.revokeObjectURL(blob),
+    started,
   };
   if (files.integrity.wasmExec || files.integrity.worker) return [pinned];
   return metaPolicy() ? [fromBlob] : [byURL, fromBlob];
