@@ -8,7 +8,6 @@ import (
 	"syscall/js"
 
 	"sipgate-account/internal/apiproxy"
-	"sipgate-account/internal/webheaders"
 )
 
 // The shapes that cross between worker.mjs and Go, each read or written
@@ -20,13 +19,13 @@ import (
 // Into Go:
 //
 //	request   {method, url, headers, hasBody, clientAddress}  serve
-//	upstream  {method, path, status, headers, body,           check, finish, failed, assetHeaders
+//	upstream  {method, path, url, status, headers, body,      check, finish, failed, assetHeaders
 //	           timedOut, message}                             (each reads what it needs)
 //
 // Out of Go:
 //
 //	{kind: "answer", status, headers, body}
-//	{kind: "forward", url, headers, timeoutMs, maxBytes}
+//	{kind: "forward", method, url, headers, body, timeoutMs, maxBytes}
 //	{kind: "asset", path}
 
 // request is a request as serve reads it.
@@ -49,9 +48,9 @@ func readRequest(v js.Value) request {
 }
 
 // upstream is the forwarded call as the steps after serve read it: the
-// request's method and path, and what came back (or why nothing did).
+// request's method, path and URL, and what came back (or why nothing did).
 type upstream struct {
-	method, path, headers, message string
+	method, path, url, headers, message string
 	status                         int
 	body                           []byte
 	timedOut                       bool
@@ -61,6 +60,7 @@ func readUpstream(v js.Value) upstream {
 	in := upstream{
 		method:   optionalString(v.Get("method")),
 		path:     optionalString(v.Get("path")),
+		url:      optionalString(v.Get("url")),
 		headers:  optionalString(v.Get("headers")),
 		message:  optionalString(v.Get("message")),
 		timedOut: v.Get("timedOut").Truthy(),
@@ -83,19 +83,32 @@ func optionalString(v js.Value) string {
 }
 
 // answer is a complete answer, with the security headers every answer
-// carries.
+// carries unless it sets its own (the sign-in's callback page has its own
+// policy).
 func answer(a *apiproxy.Answer) any {
-	h := a.Header.Clone()
-	webheaders.Set(h, security)
+	h := security.Clone()
+	for k, v := range a.Header {
+		h[k] = v
+	}
 	body := js.Global().Get("Uint8Array").New(len(a.Body))
 	js.CopyBytesToJS(body, a.Body)
 	return map[string]any{"kind": "answer", "status": a.Status, "headers": headerText(h), "body": body}
 }
 
-// forward is the one upstream call to make.
+// forward is the one upstream call to make: the proxy's GET, or the
+// sign-in's token call (a POST with a form).
 func forward(out *apiproxy.Outgoing) any {
-	return map[string]any{"kind": "forward", "url": out.URL, "headers": headerText(out.Header),
+	f := map[string]any{"kind": "forward", "method": http.MethodGet, "url": out.URL, "headers": headerText(out.Header),
 		"timeoutMs": out.Timeout.Milliseconds(), "maxBytes": out.MaxBytes}
+	if out.Method != "" {
+		f["method"] = out.Method
+	}
+	if out.Body != nil {
+		body := js.Global().Get("Uint8Array").New(len(out.Body))
+		js.CopyBytesToJS(body, out.Body)
+		f["body"] = body
+	}
+	return f
 }
 
 // asset is a file of web/ to serve from the ASSETS binding.

@@ -22,6 +22,13 @@
 // PROXY_LIMIT (requests a minute per client address, default 60),
 // PROXY_TIMEOUT (bound of an upstream call, default 10s), PROXY_MAX_CLIENTS
 // (clients an isolate tracks at once, default 50000).
+//
+// "Sign in with sipgate" (package signin, the code cmd/serve -proxy runs)
+// answers /oauth/ when SIPGATE_CLIENT_ID (a var) and SIPGATE_CLIENT_SECRET
+// (a secret: `npx wrangler secret put SIPGATE_CLIENT_SECRET`, never in
+// wrangler.toml) are set; LOGIN_SERVER (default https://login.sipgate.com),
+// SIGNIN_SCOPE (default account:read) and REDIRECT_URL (default this
+// origin's /oauth/callback) adjust it.
 package main
 
 import (
@@ -38,6 +45,7 @@ import (
 	"time"
 
 	"sipgate-account/internal/apiproxy"
+	"sipgate-account/internal/signin"
 	"sipgate-account/internal/webheaders"
 )
 
@@ -90,12 +98,7 @@ var (
 
 func proxyFor(env js.Value) (*apiproxy.Proxy, error) {
 	once.Do(func() {
-		setting := func(name string) string {
-			if v := env.Get(name); v.Type() == js.TypeString {
-				return v.String()
-			}
-			return ""
-		}
+		setting := func(name string) string { return envString(env, name) }
 		limit, _ := strconv.Atoi(setting("PROXY_LIMIT"))
 		timeout, _ := time.ParseDuration(setting("PROXY_TIMEOUT"))
 		maxClients, _ := strconv.Atoi(setting("PROXY_MAX_CLIENTS"))
@@ -163,9 +166,24 @@ func serve(_ js.Value, args []js.Value) any {
 			return answer(a)
 		}
 		return forward(out)
+	case strings.HasPrefix(u.EscapedPath(), "/oauth/"):
+		f, err := flowFor(env)
+		switch {
+		case err != nil:
+			return answer(&apiproxy.Answer{Status: http.StatusInternalServerError,
+				Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte("sign-in is misconfigured: " + err.Error())})
+		case f == nil:
+			return answer(&apiproxy.Answer{Status: http.StatusNotFound,
+				Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte("sign-in is not set up here: the Worker has no SIPGATE_CLIENT_ID")})
+		}
+		a, out := f.Plan(r)
+		if a != nil {
+			return answer(a)
+		}
+		return forward(out)
 	case u.Path == "/config.json":
 		return answer(&apiproxy.Answer{Status: http.StatusOK,
-			Header: http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}}, Body: apiproxy.PageConfigJSON})
+			Header: http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}}, Body: apiproxy.PageConfigJSON(signInPath(env))})
 	}
 	path := u.Path
 	if strings.HasSuffix(path, "/") {
@@ -174,35 +192,89 @@ func serve(_ js.Value, args []js.Value) any {
 	return asset(path)
 }
 
-// logged is the request as the proxy's log lines name it.
-func logged(in upstream) *http.Request {
-	return &http.Request{Method: in.method, URL: &url.URL{Path: in.path}}
+// The sign-in flow is built once too, from the first /oauth/ request's env;
+// nil when the Worker has no client.
+var (
+	flowOnce sync.Once
+	flow     *signin.Flow
+	flowErr  error
+)
+
+func flowFor(env js.Value) (*signin.Flow, error) {
+	flowOnce.Do(func() {
+		id, secret := envString(env, "SIPGATE_CLIENT_ID"), envString(env, "SIPGATE_CLIENT_SECRET")
+		if id == "" && secret == "" {
+			return
+		}
+		flow, flowErr = signin.New(signin.Config{ClientID: id, ClientSecret: secret,
+			LoginServer: envString(env, "LOGIN_SERVER"), Scope: envString(env, "SIGNIN_SCOPE"), RedirectURL: envString(env, "REDIRECT_URL"),
+			Logf: func(format string, args ...any) { println(fmt.Sprintf(format, args...)) }})
+	})
+	return flow, flowErr
 }
 
+// signInPath is where the page starts sign-in, "" when the Worker has none.
+func signInPath(env js.Value) string {
+	if f, err := flowFor(env); f != nil && err == nil {
+		return signin.StartPath
+	}
+	return ""
+}
+
+func envString(env js.Value, name string) string {
+	if v := env.Get(name); v.Type() == js.TypeString {
+		return v.String()
+	}
+	return ""
+}
+
+// logged is the request as the proxy's log lines name it, and as the
+// sign-in flow reads its origin.
+func logged(in upstream) *http.Request {
+	u, err := url.Parse(in.url)
+	if err != nil || in.url == "" {
+		u = &url.URL{Path: in.path}
+	}
+	return &http.Request{Method: in.method, URL: u, Host: u.Host}
+}
+
+// signingIn says whether an upstream call was the sign-in's token call.
+func signingIn(in upstream) bool { return strings.HasPrefix(in.path, "/oauth/") }
+
 // check is apiproxy's Check on the upstream answer's status and headers:
-// null when it may be passed on and its body read, else an answer.
+// null when it may be passed on and its body read, else an answer. The
+// sign-in reads every answer of the token endpoint.
 func check(_ js.Value, args []js.Value) any {
 	in := readUpstream(args[0])
+	if signingIn(in) {
+		return nil
+	}
 	if a := proxy.Check(logged(in), in.status, parseHeaders(in.headers)); a != nil {
 		return answer(a)
 	}
 	return nil
 }
 
-// finish is apiproxy's Finish on the upstream answer, its body read up to
-// maxBytes+1 bytes.
+// finish is apiproxy's (or the sign-in's) Finish on the upstream answer,
+// its body read up to maxBytes+1 bytes.
 func finish(_ js.Value, args []js.Value) any {
 	in := readUpstream(args[0])
+	if signingIn(in) {
+		return answer(flow.Finish(logged(in), in.status, parseHeaders(in.headers), in.body))
+	}
 	return answer(proxy.Finish(logged(in), in.status, parseHeaders(in.headers), in.body))
 }
 
-// failed is apiproxy's Failed for an upstream call that fetch could not
-// complete.
+// failed is apiproxy's (or the sign-in's) Failed for an upstream call that
+// fetch could not complete.
 func failed(_ js.Value, args []js.Value) any {
 	in := readUpstream(args[0])
 	err := errors.New(in.message)
 	if in.timedOut {
 		err = apiproxy.ErrTimeout
+	}
+	if signingIn(in) {
+		return answer(flow.Failed(logged(in), err))
 	}
 	return answer(proxy.Failed(logged(in), err))
 }

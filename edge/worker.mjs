@@ -59,7 +59,7 @@ async function handle(request, env) {
   const d = side.serve(requestShape(request), env);
   if (d.kind === "answer") return respond(d);
   if (d.kind === "asset") return asset(side, env, request, d.path);
-  return respond(await forward(side, { method: request.method, path: new URL(request.url).pathname }, d));
+  return respond(await forward(side, { method: request.method, path: new URL(request.url).pathname, url: request.url }, d));
 }
 
 // respond sends an answer shape.
@@ -68,15 +68,16 @@ function respond({ status, headers, body }) {
   return new Response(empty ? null : body, { status, headers: headerPairs(headers) });
 }
 
-// forward makes the one upstream call Go planned (a forward shape), and
+// forward makes the one upstream call Go planned (a forward shape: the
+// proxy's GET, or the sign-in's token call, a POST with a body), and
 // hands what came back to Go: the status and headers first (check), then
 // the body read up to maxBytes+1 bytes (finish); a call that fails or runs
-// out of time, to failed. call is the request's method and path.
+// out of time, to failed. call is the request's method, path and URL.
 async function forward(side, call, f) {
   const signal = AbortSignal.timeout(f.timeoutMs);
   let resp;
   try {
-    resp = await fetch(f.url, { headers: headerPairs(f.headers), redirect: "manual", signal });
+    resp = await fetch(f.url, { method: f.method, headers: headerPairs(f.headers), body: f.body, redirect: "manual", signal });
   } catch (e) {
     return side.failed({ ...call, timedOut: signal.aborted, message: String(e && e.message) });
   }

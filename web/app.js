@@ -3,10 +3,12 @@
 // the module still starts (a password manager fills the form at once, a
 // person presses Enter at once) is kept and runs as soon as it is ready.
 // API data reaches the DOM only as text (account-view.js). Nothing is
-// stored anywhere.
+// stored anywhere. Where the server offers "Sign in with sipgate"
+// (config.json's signIn), its button looks the account up with the access
+// token the sign-in gets, which lives in this module's memory only.
 import { load } from "./sipgate-account.js";
 import { el, errorView, resultView } from "./account-view.js";
-import { configBaseURL, demoLogin, readConfig } from "./config.js";
+import { configBaseURL, configSignIn, demoLogin, readConfig } from "./config.js";
 
 const form = document.getElementById("lookup");
 const button = document.getElementById("submit");
@@ -23,12 +25,41 @@ async function applyConfig() {
   // already changed keeps its value, since the browser shows the default
   // only until then.
   if (base) baseURL.defaultValue = new URL(base, location.origin).href;
+  const start = configSignIn(config.signIn);
+  if (start) offerSignIn(start, base);
   const demo = demoLogin(config);
   if (demo) {
     const hint = document.getElementById("demo-hint");
     hint.textContent = `Demo mode: this server runs a fake sipgate API. Log in with ${demo.username} and the password ${demo.password}.`;
     hint.hidden = false;
   }
+}
+
+// offerSignIn shows the sign-in button. Its module comes only then, so a
+// page without sign-in never loads it.
+function offerSignIn(startURL, base) {
+  const signingIn = import("./sipgate-signin.js");
+  const signInButton = document.getElementById("signin-button");
+  document.getElementById("signin").hidden = false;
+  signInButton.addEventListener("click", async () => {
+    signInButton.disabled = true;
+    result.setAttribute("aria-busy", "true");
+    result.dataset.state = "loading";
+    result.replaceChildren(el("p", "loading", "Signing in at sipgate, in the window that opened…"));
+    try {
+      const { signIn } = await signingIn;
+      const { accessToken } = await signIn({ startURL });
+      const { fetchAccountWithToken } = await started;
+      result.replaceChildren(el("p", "loading", "Looking up the account…"));
+      showResult(await fetchAccountWithToken(accessToken, base ? { baseURL: base } : {}));
+    } catch (err) {
+      result.replaceChildren(...errorView(err));
+    } finally {
+      result.dataset.state = "done";
+      result.removeAttribute("aria-busy");
+      signInButton.disabled = false;
+    }
+  });
 }
 
 function showModuleFailure(err) {

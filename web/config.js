@@ -32,3 +32,12 @@ export function demoLogin(config) {
   const demo = config.demo;
   return demo && typeof demo.username === "string" && typeof demo.password === "string" ? demo : null;
 }
+
+/**
+ * The sign-in's start of config.json: a path on this origin (such as
+ * /oauth/start), where cmd/serve or the edge Worker runs "Sign in with
+ * sipgate"; null when the server offers none.
+ */
+export function configSignIn(value) {
+  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : null;
+}

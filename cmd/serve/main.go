@@ -3,7 +3,13 @@
 // a same-origin path to the API (internal/apiproxy) for deployments where
 // the API does not answer the page's origin.
 //
-//	go run ./cmd/serve [-addr localhost:8080] [-mock | -proxy [-upstream URL]] [-dir web]
+// With -proxy, "Sign in with sipgate" (internal/signin) is on when
+// SIPGATE_CLIENT_ID and SIPGATE_CLIENT_SECRET are set: the client's
+// secret comes from the environment only, never from a flag (which any
+// user of the machine can read in ps). In -mock mode it is always on, with
+// the fake login server and the demo client on the same origin.
+//
+//	go run ./cmd/serve [-addr localhost:8080] [-mock | -proxy [-upstream URL] [-login-server URL]] [-dir web]
 package main
 
 import (
@@ -23,6 +29,7 @@ import (
 
 	"sipgate-account/internal/apiproxy"
 	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/signin"
 	"sipgate-account/internal/webserver"
 )
 
@@ -47,6 +54,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	upstream := flags.String("upstream", apiproxy.DefaultUpstream, "with -proxy: the API's origin")
 	limit := flags.Int("proxy-limit", apiproxy.DefaultLimit, "with -proxy: requests a minute per client address")
 	timeout := flags.Duration("proxy-timeout", apiproxy.DefaultTimeout, "with -proxy: bound of an upstream call")
+	loginServer := flags.String("login-server", signin.DefaultLoginServer, "with -proxy and SIPGATE_CLIENT_ID: the login server's origin")
+	scope := flags.String("scope", signin.DefaultScope, "with -proxy and SIPGATE_CLIENT_ID: the scope sign-in asks for")
+	redirectURL := flags.String("redirect-url", "", "with -proxy and SIPGATE_CLIENT_ID: the redirect URI registered for the client (default: this origin's "+signin.CallbackPath+")")
 	writeStall := flags.Duration("write-stall", webserver.DefaultWriteStall, "drop a client that reads nothing for this long while an answer waits")
 	perClient := flags.Int("conns-per-client", webserver.DefaultConnsPerClient, "open connections allowed per client address (IPv6: per /64)")
 	if err := flags.Parse(args); err != nil {
@@ -67,10 +77,24 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if *writeStall <= 0 || *perClient <= 0 {
 		return errors.New("-write-stall and -conns-per-client must be positive")
 	}
+	clientID, secret := os.Getenv("SIPGATE_CLIENT_ID"), os.Getenv("SIPGATE_CLIENT_SECRET")
+	if *proxy && (clientID == "") != (secret == "") {
+		return errors.New("sign-in needs both SIPGATE_CLIENT_ID and SIPGATE_CLIENT_SECRET (or neither, for no sign-in)")
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%s is in use by another program: choose another address with -addr (make demo: ADDR=localhost:8081 make demo)", *addr)
+	}
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	url := "http://" + displayAddr(*addr, ln.Addr())
+
+	logger := log.New(stdout, "", log.LstdFlags)
 	cfg := webserver.Config{Dir: *dir, Mock: *mock}
 	var upstreamOrigin string
 	if *proxy {
-		logger := log.New(stdout, "", log.LstdFlags)
 		p, err := apiproxy.New(apiproxy.Config{
 			Upstream: *upstream, Limit: *limit, Timeout: *timeout, Logf: logger.Printf,
 		})
@@ -78,15 +102,27 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("-upstream: %w", err)
 		}
 		cfg.Proxy, upstreamOrigin = p, p.Upstream()
+		if clientID != "" {
+			flow, err := signin.New(signin.Config{ClientID: clientID, ClientSecret: secret,
+				LoginServer: *loginServer, Scope: *scope, RedirectURL: *redirectURL, Logf: logger.Printf})
+			if err != nil {
+				return fmt.Errorf("sign-in: %w", err)
+			}
+			cfg.SignIn = flow
+		}
+	}
+	if *mock {
+		// The fake login server answers on this origin, where the server
+		// itself reaches it for the token call.
+		cfg.API.Login = fakeapi.NewLogin()
+		flow, err := signin.New(signin.Config{ClientID: fakeapi.DemoClientID, ClientSecret: fakeapi.DemoClientSecret,
+			LoginServer: "http://" + ln.Addr().String(), Logf: logger.Printf})
+		if err != nil {
+			return err
+		}
+		cfg.SignIn = flow
 	}
 	handler, err := webserver.New(cfg)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if errors.Is(err, syscall.EADDRINUSE) {
-		return fmt.Errorf("%s is in use by another program: choose another address with -addr (make demo: ADDR=localhost:8081 make demo)", *addr)
-	}
 	if err != nil {
 		return err
 	}
@@ -101,13 +137,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		// write instead.
 	}
 
-	url := "http://" + displayAddr(*addr, ln.Addr())
 	fmt.Fprintf(stdout, "Serving %s on %s\n", *dir, url)
 	if *mock {
 		fmt.Fprintf(stdout, "Demo mode: the fake sipgate API answers at %s/v2 on the same origin.\n", url)
 		fmt.Fprintf(stdout, "  Log in with   %s / %s\n", fakeapi.DemoUser, fakeapi.DemoPassword)
 		fmt.Fprintf(stdout, "  or the token  %s / %s\n", fakeapi.DemoTokenID, fakeapi.DemoToken)
 		fmt.Fprintf(stdout, "  OAuth access token (fetchAccountWithToken, %s/embed.html): %s\n", url, fakeapi.DemoAccessToken)
+		fmt.Fprintln(stdout, "  or \"Sign in with sipgate\": the fake login server asks you to Allow or Deny.")
 		fmt.Fprintf(stdout, "  Other answers: set Advanced > API base URL to %s/scenario/NAME/v2, NAME one of:\n", url)
 		for _, sc := range fakeapi.Scenarios() {
 			fmt.Fprintf(stdout, "    %-15s %s\n", sc.Name, sc.Description)
@@ -116,6 +152,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "Proxy mode: %s/v2/account is forwarded to %s/v2/account (%d requests a minute per address, %s timeout).\n",
 			url, upstreamOrigin, *limit, *timeout)
 		fmt.Fprintln(stdout, "  The proxy sees the credentials in transit: run it only where you would type them.")
+		if cfg.SignIn != nil {
+			fmt.Fprintf(stdout, "  Sign in with sipgate: %s%s, client %s; register %s%s as its redirect URI.\n",
+				*loginServer, signin.RealmPath, clientID, url, signin.CallbackPath)
+		}
 	} else {
 		fmt.Fprintln(stdout, "The page calls the real sipgate API (https://api.sipgate.com/v2).")
 	}

@@ -182,8 +182,11 @@ type Answer struct {
 }
 
 // Outgoing is the one request to send upstream, and the limits it is sent
-// within.
+// within. The proxy's are GETs; package signin's token call is a POST with
+// a form (Method and Body).
 type Outgoing struct {
+	Method   string // "" is GET
+	Body     []byte
 	URL      string
 	Header   http.Header
 	Timeout  time.Duration
@@ -402,14 +405,24 @@ func remoteHost(r *http.Request) string {
 }
 
 // PageConfigJSON is the page's config.json when the proxy is on: the
-// module's default API becomes this origin's /v2.
-var PageConfigJSON = []byte(`{"baseURL":"/v2"}`)
+// module's default API becomes this origin's /v2. signIn, unless "", is
+// where the page starts "Sign in with sipgate" (package signin's start
+// path, when the host has a client for it).
+func PageConfigJSON(signIn string) []byte {
+	config := map[string]string{"baseURL": "/v2"}
+	if signIn != "" {
+		config["signIn"] = signIn
+	}
+	b, _ := json.Marshal(config)
+	return b
+}
 
-// PageConfig serves PageConfigJSON.
-func PageConfig() http.Handler {
+// PageConfig serves PageConfigJSON(signIn).
+func PageConfig(signIn string) http.Handler {
+	b := PageConfigJSON(signIn)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
-		w.Write(PageConfigJSON)
+		w.Write(b)
 	})
 }

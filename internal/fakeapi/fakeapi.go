@@ -103,12 +103,15 @@ type Config struct {
 	// NoCORS leaves out every CORS header, as an API that does not answer
 	// other origins would: only a same-origin proxy can use it then.
 	NoCORS bool
+	// Login, when set, is the fake login server whose access tokens the
+	// API accepts too (as Bearer), besides the demo credentials.
+	Login *Login
 }
 
 // Handler returns the fake API. Mount it at "/v2/" and "/scenario/".
 func Handler(cfg Config) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/v2/account", account)
+	mux.HandleFunc("/v2/account", func(w http.ResponseWriter, r *http.Request) { account(w, r, cfg.Login) })
 	mux.HandleFunc("/scenario/{name}/v2/account", func(w http.ResponseWriter, r *http.Request) {
 		scenario(w, r, cfg)
 	})
@@ -135,13 +138,14 @@ func authorized(r *http.Request) bool {
 	return login|token|oauth == 1
 }
 
-func account(w http.ResponseWriter, r *http.Request) {
+func account(w http.ResponseWriter, r *http.Request, login *Login) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		writeJSON(w, http.StatusMethodNotAllowed, `{"status":405,"message":"Method Not Allowed"}`)
 		return
 	}
-	if !authorized(r) {
+	bearer, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !authorized(r) && !login.accepts(bearer) {
 		writeJSON(w, http.StatusUnauthorized, `{"status":401,"message":"Unauthorized"}`)
 		return
 	}

@@ -18,6 +18,7 @@ import (
 
 	"sipgate-account/internal/apiproxy"
 	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/signin"
 	"sipgate-account/internal/webheaders"
 	"sipgate-account/sipgate"
 )
@@ -34,6 +35,10 @@ type Config struct {
 	// Proxy, when set, answers /v2/ on the same origin (see
 	// internal/apiproxy) and the page's default baseURL becomes /v2.
 	Proxy http.Handler
+	// SignIn, when set, answers /oauth/ ("Sign in with sipgate", package
+	// signin), and config.json shows the page its button. With Mock, the
+	// fake login server of API.Login answers on this origin too.
+	SignIn http.Handler
 	// ConnectOrigins are further origins the page may call (CSP connect-src),
 	// besides its own and the sipgate API's.
 	ConnectOrigins []string
@@ -72,29 +77,42 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.Mock && cfg.Proxy != nil {
 		return nil, errors.New("the fake API and the proxy both want /v2/: choose one")
 	}
+	signIn := ""
+	if cfg.SignIn != nil {
+		signIn = signin.StartPath
+		mux.Handle("/oauth/", cfg.SignIn)
+	}
 	if cfg.Proxy != nil {
 		mux.Handle("/v2/", cfg.Proxy)
-		mux.Handle("GET /config.json", apiproxy.PageConfig())
+		mux.Handle("GET /config.json", apiproxy.PageConfig(signIn))
 	}
 	if cfg.Mock {
 		api := fakeapi.Handler(cfg.API)
 		mux.Handle("/v2/", api)
 		mux.Handle("/scenario/", api)
-		mux.Handle("GET /config.json", demoConfig())
+		mux.Handle("GET /config.json", demoConfig(signIn))
+		if cfg.API.Login != nil {
+			mux.Handle(fakeapi.LoginPath+"/", cfg.API.Login.Handler())
+		}
 	}
 	return securityHeaders(cfg, mux), nil
 }
 
 // demoConfig overrides web/config.json in demo mode: the page's default API
-// becomes the fake one on this origin, and the page shows the demo login.
-func demoConfig() http.Handler {
-	b, _ := json.Marshal(map[string]any{
+// becomes the fake one on this origin, and the page shows the demo login
+// (and the sign-in button, with signIn).
+func demoConfig(signIn string) http.Handler {
+	config := map[string]any{
 		"baseURL": "/v2",
 		"demo": map[string]string{
 			"username": fakeapi.DemoUser, "password": fakeapi.DemoPassword,
 			"accessToken": fakeapi.DemoAccessToken,
 		},
-	})
+	}
+	if signIn != "" {
+		config["signIn"] = signIn
+	}
+	b, _ := json.Marshal(config)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")

@@ -27,8 +27,10 @@ func Path() (string, error) {
 }
 
 // Start launches headless Chromium and returns a context for its first tab.
-// New tabs come from chromedp.NewContext on that context.
-func Start() (context.Context, context.CancelFunc, error) {
+// New tabs come from chromedp.NewContext on that context. extra adds to or
+// overrides the flags (chromedp's defaults turn the popup blocker off, for
+// one).
+func Start(extra ...chromedp.ExecAllocatorOption) (context.Context, context.CancelFunc, error) {
 	path, err := Path()
 	if err != nil {
 		return nil, nil, err
@@ -41,6 +43,7 @@ func Start() (context.Context, context.CancelFunc, error) {
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true),
 	)
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	cancel := func() { cancelCtx(); cancelAlloc() }

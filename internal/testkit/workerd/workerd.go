@@ -31,6 +31,9 @@ type Config struct {
 	// names the client (CF-Connecting-IP on Cloudflare); "" keys the rate
 	// limit by the connection's address.
 	TrustClientIPHeader string
+	// ClientID, ClientSecret and LoginServer become SIPGATE_CLIENT_ID,
+	// SIPGATE_CLIENT_SECRET and LOGIN_SERVER: "Sign in with sipgate".
+	ClientID, ClientSecret, LoginServer string
 	// Faults sets TEST_FAULTS, with which the tests make the Go side fail.
 	Faults bool
 	// Entry replaces the Worker's entry module (edge/build/worker.mjs) with
@@ -211,6 +214,9 @@ const proxy :Workerd.Worker = (
     (name = "PROXY_MAX_CLIENTS", text = ` + q(strconv.Itoa(cfg.MaxClients)) + `),
     (name = "TRUST_CLIENT_IP_HEADER", text = ` + q(cfg.TrustClientIPHeader) + `),
     (name = "TEST_FAULTS", text = ` + q(faults) + `),
+    (name = "SIPGATE_CLIENT_ID", text = ` + q(cfg.ClientID) + `),
+    (name = "SIPGATE_CLIENT_SECRET", text = ` + q(cfg.ClientSecret) + `),
+    (name = "LOGIN_SERVER", text = ` + q(cfg.LoginServer) + `),
     (name = "ASSETS", service = "assets"),
   ],
   globalOutbound = "net",

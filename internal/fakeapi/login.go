@@ -1,0 +1,328 @@
+package fakeapi
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The demo's OAuth client, registered at the fake login server as a client
+// would be at console.sipgate.com. make demo's sign-in uses it.
+const (
+	DemoClientID     = "sipgate-account-demo"
+	DemoClientSecret = "demo-client-secret"
+)
+
+// LoginPath is where sipgate's login server (Keycloak) has its OpenID
+// Connect endpoints, auth and token, for third-party applications.
+const LoginPath = "/auth/realms/third-party/protocol/openid-connect"
+
+// Lifetimes, as a Keycloak realm sets them by default.
+const (
+	codeLifetime    = time.Minute
+	accessLifetime  = 5 * time.Minute
+	refreshLifetime = 30 * time.Minute
+)
+
+// Login is a fake sipgate login server: the authorization-code flow with
+// PKCE, in the shapes Keycloak answers in, for the demo account only. Its
+// access tokens are accepted by the fake API that Config.Login names.
+//
+// A client's redirect URIs are registered as Keycloak's wildcards are:
+// any http(s) URI whose path starts with /oauth/callback. So a redirect
+// URI changed on its way (another query) passes the auth endpoint, and
+// only the token endpoint, which wants the exact one, catches it.
+type Login struct {
+	mu      sync.Mutex
+	clients map[string]string // client ID -> secret
+	codes   map[string]*grant
+	tokens  map[string]time.Time // access token -> expiry
+	issued  int
+	last    string // the last code issued
+	now     func() time.Time
+}
+
+// grant is what a code was issued for; the token endpoint holds a
+// redemption to every part of it.
+type grant struct {
+	client, redirect, challenge, scope string
+	expires                            time.Time
+	used                               bool
+	tokens                             []string // issued for it, revoked if it is replayed
+}
+
+// NewLogin returns a login server that knows the demo client.
+func NewLogin() *Login {
+	return &Login{
+		clients: map[string]string{DemoClientID: DemoClientSecret},
+		codes:   map[string]*grant{},
+		tokens:  map[string]time.Time{},
+		now:     time.Now,
+	}
+}
+
+// Issued counts the access tokens issued so far.
+func (l *Login) Issued() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.issued
+}
+
+// LastCode is the last authorization code issued, for tests that replay
+// or misdeliver one.
+func (l *Login) LastCode() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.last
+}
+
+// AccessTokens lists the access tokens issued so far, for tests that look
+// for them where they must not be.
+func (l *Login) AccessTokens() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var list []string
+	for _, g := range l.codes {
+		list = append(list, g.tokens...)
+	}
+	return list
+}
+
+// accepts says whether an access token was issued here and is still valid.
+func (l *Login) accepts(token string) bool {
+	if l == nil {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	exp, ok := l.tokens[token]
+	return ok && l.now().Before(exp)
+}
+
+// Handler serves the auth and token endpoints under LoginPath.
+func (l *Login) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+LoginPath+"/auth", l.consent)
+	mux.HandleFunc("POST "+LoginPath+"/auth", l.decide)
+	mux.HandleFunc("POST "+LoginPath+"/token", l.token)
+	return mux
+}
+
+// authRequest is the auth endpoint's query (or the consent form's fields).
+type authRequest struct {
+	ResponseType, ClientID, RedirectURI, Scope, State, Challenge, Method string
+}
+
+func readAuthRequest(v url.Values) authRequest {
+	return authRequest{
+		ResponseType: v.Get("response_type"), ClientID: v.Get("client_id"), RedirectURI: v.Get("redirect_uri"),
+		Scope: v.Get("scope"), State: v.Get("state"), Challenge: v.Get("code_challenge"), Method: v.Get("code_challenge_method"),
+	}
+}
+
+// check validates an auth request. A bad client or redirect URI is shown
+// to the person (never redirected to: the URI cannot be trusted); anything
+// else goes back to the client as an error.
+func (l *Login) check(a authRequest) (shown, redirected string) {
+	l.mu.Lock()
+	_, known := l.clients[a.ClientID]
+	l.mu.Unlock()
+	u, err := url.Parse(a.RedirectURI)
+	switch {
+	case !known:
+		return "Client not found.", ""
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !strings.HasPrefix(u.Path, "/oauth/callback"):
+		return "Invalid parameter: redirect_uri", ""
+	case a.ResponseType != "code":
+		return "", "unsupported_response_type"
+	case a.Method != "S256" || a.Challenge == "":
+		return "", "invalid_request"
+	}
+	return "", ""
+}
+
+var consentPage = template.Must(template.New("consent").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in to sipgate (fake login server)</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 28rem; margin: 2rem auto; padding: 0 1rem">
+<h1>sipgate <small>(fake login server)</small></h1>
+<p>Signed in as <strong>{{.User}}</strong> (Demo Telefon GmbH).</p>
+<p><strong>{{.Client}}</strong> asks for <code>{{.Scope}}</code>: to read your account.</p>
+<form method="post">
+{{range $k, $v := .Fields}}<input type="hidden" name="{{$k}}" value="{{$v}}">
+{{end}}<button name="decision" value="allow" id="allow">Allow</button>
+<button name="decision" value="deny" id="deny">Deny</button>
+</form></body></html>
+`))
+
+var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>sipgate login: error</title></head>
+<body><h1>We are sorry…</h1><p id="login-error">{{.}}</p></body></html>
+`))
+
+// loginHeaders are a login page's: its own policy (the consent form posts
+// to this server, which redirects to the client's callback), kept from
+// any cache and any frame.
+func loginHeaders(w http.ResponseWriter, redirect string) {
+	h := w.Header()
+	formAction := "'self'"
+	if u, err := url.Parse(redirect); err == nil && u.Host != "" {
+		formAction += " " + u.Scheme + "://" + u.Host
+	}
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action "+formAction+"; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Content-Type", "text/html; charset=utf-8")
+}
+
+// consent shows the demo account's consent page for a valid auth request.
+func (l *Login) consent(w http.ResponseWriter, r *http.Request) {
+	a := readAuthRequest(r.URL.Query())
+	if l.refused(w, r, a) {
+		return
+	}
+	loginHeaders(w, a.RedirectURI)
+	consentPage.Execute(w, map[string]any{
+		"User": DemoUser, "Client": a.ClientID, "Scope": a.Scope,
+		"Fields": map[string]string{
+			"response_type": a.ResponseType, "client_id": a.ClientID, "redirect_uri": a.RedirectURI,
+			"scope": a.Scope, "state": a.State, "code_challenge": a.Challenge, "code_challenge_method": a.Method,
+		},
+	})
+}
+
+// refused answers an auth request that check refuses, and says whether it did.
+func (l *Login) refused(w http.ResponseWriter, r *http.Request, a authRequest) bool {
+	shown, redirected := l.check(a)
+	switch {
+	case shown != "":
+		loginHeaders(w, "")
+		w.WriteHeader(http.StatusBadRequest)
+		errorPage.Execute(w, shown)
+		return true
+	case redirected != "":
+		back(w, r, a, url.Values{"error": {redirected}, "error_description": {"The request is missing or has a bad parameter."}})
+		return true
+	}
+	return false
+}
+
+// decide takes the consent form: a code on Allow, access_denied on Deny.
+func (l *Login) decide(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	a := readAuthRequest(r.PostForm)
+	if l.refused(w, r, a) {
+		return
+	}
+	if r.PostForm.Get("decision") != "allow" {
+		back(w, r, a, url.Values{"error": {"access_denied"}, "error_description": {"The user denied the request."}})
+		return
+	}
+	code := random()
+	l.mu.Lock()
+	l.codes[code] = &grant{client: a.ClientID, redirect: a.RedirectURI, challenge: a.Challenge, scope: a.Scope, expires: l.now().Add(codeLifetime)}
+	l.last = code
+	l.mu.Unlock()
+	back(w, r, a, url.Values{"code": {code}})
+}
+
+// back redirects to the client's callback with params and the state.
+func back(w http.ResponseWriter, r *http.Request, a authRequest, params url.Values) {
+	u, _ := url.Parse(a.RedirectURI)
+	q := u.Query()
+	for k, v := range params {
+		q[k] = v
+	}
+	if a.State != "" {
+		q.Set("state", a.State)
+	}
+	u.RawQuery = q.Encode()
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, u.String(), http.StatusFound)
+}
+
+// token redeems a code: the client authenticated (HTTP Basic, as RFC 6749
+// section 2.3.1 encodes it, or client_id and client_secret in the form),
+// the code unused, unexpired and issued to this client, the redirect URI
+// the exact one of the auth request, and the verifier the challenge's.
+func (l *Login) token(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	id, secret, basic := r.BasicAuth()
+	if basic {
+		id, _ = url.QueryUnescape(id)
+		secret, _ = url.QueryUnescape(secret)
+	} else {
+		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	want, known := l.clients[id]
+	switch {
+	case !known:
+		tokenError(w, http.StatusUnauthorized, "invalid_client", "Client not found")
+		return
+	case subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1:
+		tokenError(w, http.StatusUnauthorized, "unauthorized_client", "Invalid client secret")
+		return
+	case r.PostForm.Get("grant_type") != "authorization_code":
+		tokenError(w, http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant_type")
+		return
+	}
+	g, ok := l.codes[r.PostForm.Get("code")]
+	switch {
+	case !ok:
+		tokenError(w, http.StatusBadRequest, "invalid_grant", "Code not valid")
+		return
+	case g.used:
+		// A replayed code also revokes what it gave the first time (RFC
+		// 6749 section 4.1.2).
+		for _, t := range g.tokens {
+			delete(l.tokens, t)
+		}
+		tokenError(w, http.StatusBadRequest, "invalid_grant", "Code already used")
+		return
+	}
+	g.used = true
+	verifier := r.PostForm.Get("code_verifier")
+	sum := sha256.Sum256([]byte(verifier))
+	switch {
+	case !l.now().Before(g.expires):
+		tokenError(w, http.StatusBadRequest, "invalid_grant", "Code is expired")
+	case g.client != id:
+		tokenError(w, http.StatusBadRequest, "invalid_grant", "Code was issued to another client")
+	case r.PostForm.Get("redirect_uri") != g.redirect:
+		tokenError(w, http.StatusBadRequest, "invalid_grant", "Incorrect redirect_uri")
+	case verifier == "":
+		tokenError(w, http.StatusBadRequest, "invalid_grant", "PKCE code verifier not specified")
+	case base64.RawURLEncoding.EncodeToString(sum[:]) != g.challenge:
+		tokenError(w, http.StatusBadRequest, "invalid_grant", "PKCE verification failed: Code mismatch")
+	default:
+		access := "fake-at-" + random()
+		l.tokens[access] = l.now().Add(accessLifetime)
+		g.tokens = append(g.tokens, access)
+		l.issued++
+		b, _ := json.Marshal(map[string]any{
+			"access_token": access, "expires_in": int(accessLifetime.Seconds()),
+			"refresh_token": "fake-rt-" + random(), "refresh_expires_in": int(refreshLifetime.Seconds()),
+			"token_type": "Bearer", "not-before-policy": 0, "session_state": random(), "scope": g.scope,
+		})
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusOK, string(b))
+	}
+}
+
+func tokenError(w http.ResponseWriter, status int, code, description string) {
+	b, _ := json.Marshal(map[string]string{"error": code, "error_description": description})
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, status, string(b))
+}
+
+func random() string { return rand.Text() }
