@@ -10,19 +10,23 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
 	"sipgate-account/internal/apiproxy"
 	"sipgate-account/internal/fakeapi"
 	"sipgate-account/internal/signin"
+	"sipgate-account/internal/testkit/browser"
 	"sipgate-account/internal/testkit/workerd"
 	"sipgate-account/internal/webserver"
 )
@@ -473,5 +477,150 @@ func wantNoSecret(t *testing.T, base string) {
 	}
 	if strings.Contains(answers.String(), secret) {
 		t.Error("an answer of the host holds the client secret")
+	}
+}
+
+// TestSignInCallbackPage: the callback page's headers, its script allowed
+// by the policy's hash, and no code left in the window's history; a page on
+// another origin that opens the sign-in gets nothing.
+func TestSignInCallbackPage(t *testing.T) {
+	world := newSigninWorld(t)
+	base := signinHosts[0].start(t, world, fakeapi.DemoClientID, fakeapi.DemoClientSecret)
+
+	t.Run("headers", func(t *testing.T) {
+		resp, err := http.Get(base + "/oauth/callback?code=x&state=y")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		for k, want := range map[string]string{"Content-Security-Policy": signin.PageCSP, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"} {
+			if got := resp.Header.Values(k); len(got) != 1 || got[0] != want {
+				t.Errorf("%s: %q, want %q", k, got, want)
+			}
+		}
+	})
+
+	t.Run("no code in the history", func(t *testing.T) {
+		tab, log := newTab(t)
+		if err := chromedp.Do(tab, chromedp.Navigate(base+"/oauth/start"), chromedp.WaitVisible(chromedp.CSS(`#allow`)),
+			chromedp.Click(chromedp.CSS(`#allow`)), chromedp.WaitVisible(chromedp.CSS(`#status`))); err != nil {
+			t.Fatal(err)
+		}
+		text, err := runJS(tab, `new Promise((r) => setTimeout(() => r(document.getElementById("status").textContent), 0))`)
+		if err != nil || text != "You are signed in. You can close this window." {
+			t.Errorf("the callback page says %q (%v)\n%s", text, err, log.text())
+		}
+		history, err := chromedp.Call(tab, page.GetNavigationHistory, cdp.Empty{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range history.Entries {
+			if strings.Contains(e.URL, "code=") || strings.Contains(e.URL, "fake-at-") {
+				t.Errorf("the history holds %s", e.URL)
+			}
+		}
+		if last := history.Entries[len(history.Entries)-1].URL; last != base+"/oauth/callback" {
+			t.Errorf("the window shows %s, want the callback without its query", last)
+		}
+		if world.login.Issued() != 1 {
+			t.Errorf("%d tokens issued, want 1", world.login.Issued())
+		}
+	})
+
+	t.Run("an opener on another origin gets nothing", func(t *testing.T) {
+		tab, _ := openEmbedder(t, "/blank.html")
+		popup := popupOf(t, tab, func() error {
+			_, err := runJS(tab, `(window.__got = [], addEventListener("message", (e) => __got.push(e.data)),
+				window.__popup = window.open(`+js(base+"/oauth/start")+`, "_blank", "popup"), "opened")`)
+			return err
+		})
+		before := world.login.Issued()
+		if err := chromedp.Do(popup, chromedp.WaitVisible(chromedp.CSS(`#allow`)), chromedp.Click(chromedp.CSS(`#allow`))); err != nil {
+			t.Fatal(err)
+		}
+		// The popup posts to its own origin and closes itself; a message
+		// would be queued before the close, so one more turn shows it.
+		got, err := runJS(tab, `new Promise((resolve) => {
+			const check = () => __popup.closed ? setTimeout(() => resolve(JSON.stringify(__got)), 500) : setTimeout(check, 50);
+			check();
+		})`)
+		if err != nil || got != "[]" {
+			t.Errorf("the page on another origin got %s (%v)", got, err)
+		}
+		if world.login.Issued() != before+1 {
+			t.Error("the sign-in did not run to its end, so the test proves nothing")
+		}
+	})
+}
+
+// TestSignInPopupBlocked: with the browser's popup blocker on, signIn()
+// outside a click rejects with POPUP_BLOCKED, and the page's button (a
+// click) opens the sign-in.
+func TestSignInPopupBlocked(t *testing.T) {
+	world := newSigninWorld(t)
+	base := signinHosts[0].start(t, world, fakeapi.DemoClientID, fakeapi.DemoClientSecret)
+	strict, cancel, err := browser.Start(chromedp.Flag("disable-popup-blocking", false))
+	if err != nil {
+		t.Fatalf("a second Chromium cannot start: %v", err)
+	}
+	defer cancel()
+	tab, cancelTab := chromedp.NewContext(strict)
+	defer cancelTab()
+	tab, cancelTimeout := context.WithTimeout(tab, 60*time.Second)
+	defer cancelTimeout()
+	if err := chromedp.Do(tab, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`#signin-button`))); err != nil {
+		t.Fatal(err)
+	}
+	st := &signinTab{base: base, ctx: tab, log: &console{}}
+	if _, err := runJS(tab, `(window.__signin = import("/sipgate-signin.js").then((m) => m.signIn()).then(
+			() => ({ok: true}), (e) => ({ok: false, name: e.name, code: e.code, message: e.message})), "started")`); err != nil {
+		t.Fatal(err)
+	}
+	if out := settled(t, st); out.Code != "POPUP_BLOCKED" || !strings.Contains(out.Message, "from a click") {
+		t.Errorf("signIn() without a click: %+v", out)
+	}
+	popup := popupOf(t, tab, func() error {
+		return chromedp.Do(tab, chromedp.Click(chromedp.CSS(`#signin-button`)))
+	})
+	if err := chromedp.Do(popup, chromedp.WaitVisible(chromedp.CSS(`#allow`)), chromedp.Click(chromedp.CSS(`#allow`))); err != nil {
+		t.Fatalf("the button's sign-in: %v", err)
+	}
+	if err := chromedp.Do(tab, chromedp.WaitVisible(chromedp.CSS(`#result[data-state="done"] .account`))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSignInDemo: make demo's page (cmd/serve -mock, built and run as
+// make demo runs it) signs in at the fake login server on its own origin.
+func TestSignInDemo(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "serve")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/serve").CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/serve: %v\n%s", err, out)
+	}
+	port := freePort(t)
+	srv := startServer(t, "cmd/serve -mock", exec.Command(bin, "-mock", "-addr", "127.0.0.1:"+port, "-dir", webDir), port)
+	if !strings.Contains(srv.log.String(), "Sign in with sipgate") {
+		t.Errorf("make demo does not mention the sign-in:\n%s", srv.log.String())
+	}
+	tab, log := newTab(t)
+	if err := chromedp.Do(tab, chromedp.Navigate(srv.url+"/"), chromedp.WaitVisible(chromedp.CSS(`#signin-button`))); err != nil {
+		t.Fatalf("%v\n%s", err, log.text())
+	}
+	popup := popupOf(t, tab, func() error {
+		return chromedp.Do(tab, chromedp.Click(chromedp.CSS(`#signin-button`)))
+	})
+	consent, err := chromedp.Run(popup, chromedp.TextContent(chromedp.CSS(`body`)))
+	if err != nil || !strings.Contains(consent, fakeapi.DemoUser) || !strings.Contains(consent, "account:read") {
+		t.Errorf("the consent page says %q (%v)", consent, err)
+	}
+	if err := chromedp.Do(popup, chromedp.Click(chromedp.CSS(`#allow`))); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(tab, chromedp.WaitVisible(chromedp.CSS(`#result[data-state="done"] .account`))); err != nil {
+		t.Fatalf("%v\n%s", err, log.text())
+	}
+	text, _ := runJS(tab, `document.getElementById("result").textContent`)
+	if !strings.Contains(text, "Demo Telefon GmbH") {
+		t.Errorf("after the demo's sign-in the page shows %q", text)
 	}
 }
