@@ -153,8 +153,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			url, upstreamOrigin, *limit, *timeout)
 		fmt.Fprintln(stdout, "  The proxy sees the credentials in transit: run it only where you would type them.")
 		if cfg.SignIn != nil {
-			fmt.Fprintf(stdout, "  Sign in with sipgate: %s%s, client %s; register %s%s as its redirect URI.\n",
-				*loginServer, signin.RealmPath, clientID, url, signin.CallbackPath)
+			redirect := *redirectURL
+			if redirect == "" {
+				redirect = url + signin.CallbackPath
+			}
+			fmt.Fprintf(stdout, "  Sign in with sipgate: %s%s, client %s; register %s as its redirect URI.\n",
+				*loginServer, signin.RealmPath, clientID, redirect)
 		}
 	} else {
 		fmt.Fprintln(stdout, "The page calls the real sipgate API (https://api.sipgate.com/v2).")

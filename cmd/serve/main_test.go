@@ -6,7 +6,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/signin"
 	"sipgate-account/internal/testkit/lockedbuf"
 	"sipgate-account/internal/webserver"
 	"sipgate-account/sipgate"
@@ -229,5 +232,107 @@ func TestTryTheProxyLocally(t *testing.T) {
 	base, _ := start(t, args...)
 	if status, body := get(t, base+"/v2/account", fakeapi.DemoUser, fakeapi.DemoPassword); status != 200 || body != fakeapi.DemoAccount {
 		t.Errorf("%s: the demo account through the proxy = %d %q", command, status, body)
+	}
+}
+
+// signInWalk runs "Sign in with sipgate" on base as a browser would (the
+// cookie kept, each redirect followed by hand, Allow on the consent page)
+// and returns the callback page.
+func signInWalk(t *testing.T, base string) string {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(base + signin.StartPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	auth, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || resp.StatusCode != http.StatusFound {
+		t.Fatalf("start: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	form := auth.Query()
+	form.Set("decision", "allow")
+	resp, err = c.PostForm(auth.Scheme+"://"+auth.Host+auth.Path, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = c.Get(resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	return string(page)
+}
+
+var accessToken = regexp.MustCompile(`"accessToken":"([^"]+)"`)
+
+// TestRunDemoSignIn: make demo signs in at the fake login server on its own
+// origin, and the API takes the token.
+func TestRunDemoSignIn(t *testing.T) {
+	base, _ := start(t, "-mock")
+	if _, body := get(t, base+"/config.json", "", ""); !strings.Contains(body, `"signIn":"/oauth/start"`) {
+		t.Errorf("demo config.json = %s", body)
+	}
+	m := accessToken.FindStringSubmatch(signInWalk(t, base))
+	if m == nil {
+		t.Fatal("no token")
+	}
+	req, _ := http.NewRequest("GET", base+"/v2/account", nil)
+	req.Header.Set("Authorization", sipgate.BearerAuth(m[1]))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("the demo's token: %d", resp.StatusCode)
+	}
+}
+
+// TestRunProxySignIn: with -proxy, sign-in is on when the environment names
+// the client, never printing the secret.
+func TestRunProxySignIn(t *testing.T) {
+	login := fakeapi.NewLogin()
+	ls := httptest.NewServer(login.Handler())
+	defer ls.Close()
+	api := httptest.NewServer(fakeapi.Handler(fakeapi.Config{NoCORS: true, Login: login}))
+	defer api.Close()
+
+	base, _ := start(t, "-proxy", "-upstream", api.URL)
+	if _, body := get(t, base+"/config.json", "", ""); body != `{"baseURL":"/v2"}` {
+		t.Errorf("without a client, config.json = %s", body)
+	}
+
+	t.Setenv("SIPGATE_CLIENT_ID", fakeapi.DemoClientID)
+	t.Setenv("SIPGATE_CLIENT_SECRET", fakeapi.DemoClientSecret)
+	base, out := start(t, "-proxy", "-upstream", api.URL, "-login-server", ls.URL)
+	if _, body := get(t, base+"/config.json", "", ""); body != `{"baseURL":"/v2","signIn":"/oauth/start"}` {
+		t.Errorf("with a client, config.json = %s", body)
+	}
+	if !strings.Contains(out.String(), "register "+base+signin.CallbackPath) {
+		t.Errorf("proxy mode does not name the redirect URI:\n%s", out.String())
+	}
+	page := signInWalk(t, base)
+	if m := accessToken.FindStringSubmatch(page); m == nil || login.Issued() != 1 {
+		t.Fatalf("the sign-in gave %s", page)
+	}
+	if strings.Contains(out.String()+page, fakeapi.DemoClientSecret) {
+		t.Errorf("the secret was printed or answered:\n%s", out.String())
+	}
+
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, webserver.WasmFile), []byte("\x00asm"), 0o644)
+	t.Setenv("SIPGATE_CLIENT_SECRET", "")
+	if err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-proxy", "-dir", dir}, io.Discard); err == nil || !strings.Contains(err.Error(), "SIPGATE_CLIENT_SECRET") {
+		t.Errorf("a client ID without a secret = %v", err)
+	}
+	t.Setenv("SIPGATE_CLIENT_SECRET", "s3cr3t-xyz")
+	var printed lockedbuf.Buffer
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-proxy", "-login-server", "http://login.example", "-dir", dir}, &printed)
+	if err == nil || strings.Contains(err.Error()+printed.String(), "s3cr3t-xyz") {
+		t.Errorf("a login server over http = %v\n%s", err, printed.String())
 	}
 }
