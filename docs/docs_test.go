@@ -110,6 +110,33 @@ func TestErrorCodeTable(t *testing.T) {
 	}
 }
 
+// TestSignInCodeTable: javascript-api.md's table of sign-in codes is
+// web/sipgate-signin.js's list, in its order (internal/signin's test holds
+// that list to the server's codes and the types).
+func TestSignInCodeTable(t *testing.T) {
+	list := regexp.MustCompile(`(?s)SIGN_IN_ERROR_CODES = Object\.freeze\(\[(.*?)\]\)`).FindStringSubmatch(read(t, "../web/sipgate-signin.js"))
+	if list == nil {
+		t.Fatal("web/sipgate-signin.js has no SIGN_IN_ERROR_CODES")
+	}
+	var want []string
+	for _, m := range regexp.MustCompile(`"([A-Z_]+)"`).FindAllStringSubmatch(list[1], -1) {
+		want = append(want, m[1])
+	}
+	rows, ok := tableAfter(read(t, "javascript-api.md"), "codes: sign-in")
+	if !ok {
+		t.Fatal("javascript-api.md has no sign-in code table (<!-- codes: sign-in -->)")
+	}
+	var got []string
+	for _, row := range rows {
+		if m := backticked.FindStringSubmatch(row[0]); m != nil {
+			got = append(got, m[1])
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("javascript-api.md's sign-in codes are %v, web/sipgate-signin.js's %v", got, want)
+	}
+}
+
 func TestExitCodeTable(t *testing.T) {
 	rows, ok := tableAfter(read(t, "cli.md"), "codes: exit")
 	if !ok {

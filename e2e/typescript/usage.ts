@@ -6,6 +6,7 @@ import {
   type Account, type ErrorCode, type HistoryLifeTime, type MainProductType, type Result, type SipgateError,
 } from "../../web/sipgate-account.js";
 import "../../web/sipgate-account-element.js";
+import { signIn, SipgateSignInError, SIGN_IN_ERROR_CODES, type SignInErrorCode } from "../../web/sipgate-signin.js";
 
 async function lookUp(user: string, pass: string, token: string): Promise<string> {
   let sg;
@@ -86,4 +87,29 @@ async function mistakes(): Promise<void> {
   console.log(kept, a);
 }
 
-export { lookUp, viaGlobals, productLabel, element, mistakes };
+// "Sign in with sipgate", then the lookup with its token.
+async function signedIn(): Promise<string> {
+  const controller = new AbortController();
+  try {
+    const { accessToken, expiresIn, scope } = await signIn({ signal: controller.signal });
+    const { fetchAccountWithToken } = await load();
+    const r = await fetchAccountWithToken(accessToken, { baseURL: "/v2" });
+    return `${r.status} ${expiresIn} ${scope}`;
+  } catch (err) {
+    if (err instanceof SipgateSignInError) {
+      const code: SignInErrorCode = err.code;
+      return SIGN_IN_ERROR_CODES.includes(code) ? code : "?";
+    }
+    throw err;
+  }
+}
+
+async function signInMistakes(): Promise<void> {
+  // @ts-expect-error startURL is a string
+  await signIn({ startURL: 1 });
+  // @ts-expect-error not a sign-in code
+  const c: SignInErrorCode = "WRONG_STATE";
+  console.log(c);
+}
+
+export { lookUp, viaGlobals, productLabel, element, mistakes, signedIn, signInMistakes };

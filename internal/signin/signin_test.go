@@ -10,7 +10,9 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -319,6 +321,40 @@ func TestNewRefuses(t *testing.T) {
 			t.Errorf("New(%+v) accepted", c)
 		} else if c.ClientSecret != "" && strings.Contains(err.Error(), c.ClientSecret) {
 			t.Errorf("the error names the secret: %v", err)
+		}
+	}
+}
+
+// TestCodesAgree: the codes the callback page posts are among those
+// web/sipgate-signin.js lists, and its types name exactly the list.
+func TestCodesAgree(t *testing.T) {
+	js, err := os.ReadFile("../../web/sipgate-signin.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dts, err := os.ReadFile("../../web/sipgate-signin.d.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	quoted := regexp.MustCompile(`"([A-Z_]+)"`)
+	list := regexp.MustCompile(`(?s)SIGN_IN_ERROR_CODES = Object\.freeze\(\[(.*?)\]\)`).FindSubmatch(js)
+	union := regexp.MustCompile(`(?s)type SignInErrorCode =(.*?);`).FindSubmatch(dts)
+	if list == nil || union == nil {
+		t.Fatal("no code list in web/sipgate-signin.js or no SignInErrorCode in its types")
+	}
+	var inJS, inTypes []string
+	for _, m := range quoted.FindAllSubmatch(list[1], -1) {
+		inJS = append(inJS, string(m[1]))
+	}
+	for _, m := range quoted.FindAllSubmatch(union[1], -1) {
+		inTypes = append(inTypes, string(m[1]))
+	}
+	if strings.Join(inJS, " ") != strings.Join(inTypes, " ") {
+		t.Errorf("sipgate-signin.js lists %v, its types %v", inJS, inTypes)
+	}
+	for _, c := range Codes {
+		if !slices.Contains(inJS, c) {
+			t.Errorf("the server's code %s is not in sipgate-signin.js", c)
 		}
 	}
 }
