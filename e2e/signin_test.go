@@ -484,9 +484,15 @@ func wantNoSecret(t *testing.T, base string) {
 // by the policy's hash, and no code left in the window's history; a page on
 // another origin that opens the sign-in gets nothing.
 func TestSignInCallbackPage(t *testing.T) {
-	world := newSigninWorld(t)
-	base := signinHosts[0].start(t, world, fakeapi.DemoClientID, fakeapi.DemoClientSecret)
+	for _, host := range signinHosts {
+		t.Run(host.name, func(t *testing.T) {
+			world := newSigninWorld(t)
+			callbackPage(t, world, host.start(t, world, fakeapi.DemoClientID, fakeapi.DemoClientSecret))
+		})
+	}
+}
 
+func callbackPage(t *testing.T, world *signinWorld, base string) {
 	t.Run("headers", func(t *testing.T) {
 		resp, err := http.Get(base + "/oauth/callback?code=x&state=y")
 		if err != nil {

@@ -111,16 +111,18 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			cfg.SignIn = flow
 		}
 	}
+	var signInOff error
 	if *mock {
-		// The fake login server answers on this origin, where the server
-		// itself reaches it for the token call.
+		// The fake login server answers on this origin, where the browser
+		// and the server itself reach it. Its client secret is the demo's,
+		// but the flow still wants it kept off the network: on an address
+		// other than loopback, the demo runs without sign-in.
 		cfg.API.Login = fakeapi.NewLogin()
-		flow, err := signin.New(signin.Config{ClientID: fakeapi.DemoClientID, ClientSecret: fakeapi.DemoClientSecret,
-			LoginServer: "http://" + ln.Addr().String(), Logf: logger.Printf})
-		if err != nil {
-			return err
+		cfg.SignIn, signInOff = signin.New(signin.Config{ClientID: fakeapi.DemoClientID, ClientSecret: fakeapi.DemoClientSecret,
+			LoginServer: url, Logf: logger.Printf})
+		if signInOff != nil {
+			cfg.SignIn = nil
 		}
-		cfg.SignIn = flow
 	}
 	handler, err := webserver.New(cfg)
 	if err != nil {
@@ -143,7 +145,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "  Log in with   %s / %s\n", fakeapi.DemoUser, fakeapi.DemoPassword)
 		fmt.Fprintf(stdout, "  or the token  %s / %s\n", fakeapi.DemoTokenID, fakeapi.DemoToken)
 		fmt.Fprintf(stdout, "  OAuth access token (fetchAccountWithToken, %s/embed.html): %s\n", url, fakeapi.DemoAccessToken)
-		fmt.Fprintln(stdout, "  or \"Sign in with sipgate\": the fake login server asks you to Allow or Deny.")
+		if signInOff == nil {
+			fmt.Fprintln(stdout, "  or \"Sign in with sipgate\": the fake login server asks you to Allow or Deny.")
+		} else {
+			fmt.Fprintln(stdout, "  \"Sign in with sipgate\" is off on this address:", signInOff)
+		}
 		fmt.Fprintf(stdout, "  Other answers: set Advanced > API base URL to %s/scenario/NAME/v2, NAME one of:\n", url)
 		for _, sc := range fakeapi.Scenarios() {
 			fmt.Fprintf(stdout, "    %-15s %s\n", sc.Name, sc.Description)
