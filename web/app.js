@@ -30,7 +30,8 @@ async function applyConfig() {
   const demo = demoLogin(config);
   if (demo) {
     const hint = document.getElementById("demo-hint");
-    hint.textContent = `Demo mode: this server runs a fake sipgate API. Log in with ${demo.username} and the password ${demo.password}.`;
+    const signInHint = start ? " Or sign in with sipgate: its fake login server asks you to allow the access." : "";
+    hint.textContent = `Demo mode: this server runs a fake sipgate API. Log in with ${demo.username} and the password ${demo.password}.${signInHint}`;
     hint.hidden = false;
   }
 }

@@ -39,12 +39,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := os.Stat(filepath.Join(*web, webserver.WasmFile)); err != nil {
 		return fmt.Errorf("%s is not built: run `make build`", webserver.WasmFile)
 	}
-	site, err := webserver.New(webserver.Config{Dir: *web, Mock: true})
+	// The page as make demo shows it, sign-in button included.
+	srv := httptest.NewUnstartedServer(nil)
+	defer srv.Close()
+	cfg := webserver.Config{Dir: *web, Mock: true}
+	if err := cfg.AddDemoSignIn("http://"+srv.Listener.Addr().String(), nil); err != nil {
+		return err
+	}
+	site, err := webserver.New(cfg)
 	if err != nil {
 		return err
 	}
-	srv := httptest.NewServer(site)
-	defer srv.Close()
+	srv.Config.Handler = site
+	srv.Start()
 
 	chromium, cancel, err := browser.Start()
 	if err != nil {

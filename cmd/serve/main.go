@@ -113,16 +113,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	var signInOff error
 	if *mock {
-		// The fake login server answers on this origin, where the browser
-		// and the server itself reach it. Its client secret is the demo's,
-		// but the flow still wants it kept off the network: on an address
-		// other than loopback, the demo runs without sign-in.
-		cfg.API.Login = fakeapi.NewLogin()
-		cfg.SignIn, signInOff = signin.New(signin.Config{ClientID: fakeapi.DemoClientID, ClientSecret: fakeapi.DemoClientSecret,
-			LoginServer: url, Logf: logger.Printf})
-		if signInOff != nil {
-			cfg.SignIn = nil
-		}
+		signInOff = cfg.AddDemoSignIn(url, logger.Printf)
 	}
 	handler, err := webserver.New(cfg)
 	if err != nil {

@@ -98,6 +98,21 @@ func New(cfg Config) (http.Handler, error) {
 	return securityHeaders(cfg, mux), nil
 }
 
+// AddDemoSignIn turns on make demo's "Sign in with sipgate" in a Mock
+// config: the fake login server on this origin (origin is where the
+// browser and the server itself reach it) with the demo client. The flow
+// keeps even the demo's secret off the network, so origin must be on a
+// loopback host; otherwise it returns why and the demo runs without.
+func (cfg *Config) AddDemoSignIn(origin string, logf func(string, ...any)) error {
+	flow, err := signin.New(signin.Config{ClientID: fakeapi.DemoClientID, ClientSecret: fakeapi.DemoClientSecret,
+		LoginServer: origin, Logf: logf})
+	if err != nil {
+		return err
+	}
+	cfg.API.Login, cfg.SignIn = fakeapi.NewLogin(), flow
+	return nil
+}
+
 // demoConfig overrides web/config.json in demo mode: the page's default API
 // becomes the fake one on this origin, and the page shows the demo login
 // (and the sign-in button, with signIn).
