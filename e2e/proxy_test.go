@@ -458,7 +458,15 @@ func pageThroughProxy(t *testing.T, base string, up *upstreamAPI, direct bool) {
 // with up as its upstream.
 func startWorker(t *testing.T, up *upstreamAPI) *workerd.Worker {
 	t.Helper()
-	w, err := workerd.Start(t.Context(), workerd.Config{Root: "..", Upstream: up.URL, Limit: proxyLimit, Timeout: proxyTimeout, TrustClientIPHeader: "CF-Connecting-IP"})
+	return runWorker(t, workerd.Config{Upstream: up.URL, Limit: proxyLimit, Timeout: proxyTimeout, TrustClientIPHeader: "CF-Connecting-IP"})
+}
+
+// runWorker runs the edge Worker with cfg until the test ends, and shows
+// what workerd printed when the test fails.
+func runWorker(t *testing.T, cfg workerd.Config) *workerd.Worker {
+	t.Helper()
+	cfg.Root = ".."
+	w, err := workerd.Start(t.Context(), cfg)
 	if err != nil {
 		t.Fatalf("the Worker cannot run: %v", err)
 	}

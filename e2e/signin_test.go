@@ -80,18 +80,7 @@ var signinHosts = []struct {
 	}},
 	{"edge Worker", func(t *testing.T, w *signinWorld, id, secret string) string {
 		t.Helper()
-		wk, err := workerd.Start(t.Context(), workerd.Config{Root: "..", Upstream: w.apiURL,
-			ClientID: id, ClientSecret: secret, LoginServer: w.loginURL})
-		if err != nil {
-			t.Fatalf("the Worker cannot run: %v", err)
-		}
-		t.Cleanup(func() {
-			wk.Stop()
-			if t.Failed() {
-				t.Logf("workerd printed:\n%s", wk.Log())
-			}
-		})
-		return wk.URL
+		return runWorker(t, workerd.Config{Upstream: w.apiURL, ClientID: id, ClientSecret: secret, LoginServer: w.loginURL}).URL
 	}},
 }
 
@@ -293,9 +282,7 @@ func TestSignIn(t *testing.T) {
 			t.Run("a replayed code", func(t *testing.T) {
 				used := world.login.LastCode()
 				st := openSigninPage(t, base)
-				popup := startSignIn(t, st)
-				_, q := consentURL(t, popup)
-				navigate(t, popup, base+"/oauth/callback?code="+url.QueryEscape(used)+"&state="+url.QueryEscape(q.Get("state")))
+				deliver(t, startSignIn(t, st), base, used)
 				refused(t, st, "REFUSED", "Code already used")
 			})
 			t.Run("a wrong verifier", func(t *testing.T) {
@@ -307,9 +294,7 @@ func TestSignIn(t *testing.T) {
 				code := allowAt(t, otherURL)
 				chromedp.Cancel(other)
 				settled(t, st) // CLOSED
-				popup := startSignIn(t, st)
-				_, q := consentURL(t, popup)
-				navigate(t, popup, base+"/oauth/callback?code="+url.QueryEscape(code)+"&state="+url.QueryEscape(q.Get("state")))
+				deliver(t, startSignIn(t, st), base, code)
 				refused(t, st, "REFUSED", "PKCE verification failed")
 			})
 			t.Run("another redirect URI", func(t *testing.T) {
@@ -370,19 +355,20 @@ func TestSignIn(t *testing.T) {
 // returns the code the login server sends back, which nobody redeemed.
 func allowAt(t *testing.T, u *url.URL) string {
 	t.Helper()
-	form := u.Query()
-	form.Set("decision", "allow")
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.PostForm(u.Scheme+"://"+u.Host+u.Path, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	back, err := url.Parse(resp.Header.Get("Location"))
+	back, err := fakeapi.Decide(u, true)
 	if err != nil || back.Query().Get("code") == "" {
-		t.Fatalf("Allow answered %d %q", resp.StatusCode, resp.Header.Get("Location"))
+		t.Fatalf("Allow: %v %v", back, err)
 	}
 	return back.Query().Get("code")
+}
+
+// deliver sends the popup, waiting at the consent page, to the callback
+// with code and the state of its own sign-in, as a link planted by
+// someone holding that code would.
+func deliver(t *testing.T, popup context.Context, base, code string) {
+	t.Helper()
+	_, q := consentURL(t, popup)
+	navigate(t, popup, base+"/oauth/callback?code="+url.QueryEscape(code)+"&state="+url.QueryEscape(q.Get("state")))
 }
 
 // wantNoTokenLeak: no URL the page requested, no storage and no console

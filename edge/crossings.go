@@ -51,9 +51,9 @@ func readRequest(v js.Value) request {
 // request's method, path and URL, and what came back (or why nothing did).
 type upstream struct {
 	method, path, url, headers, message string
-	status                         int
-	body                           []byte
-	timedOut                       bool
+	status                              int
+	body                                []byte
+	timedOut                            bool
 }
 
 func readUpstream(v js.Value) upstream {

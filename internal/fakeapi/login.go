@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -326,3 +327,25 @@ func tokenError(w http.ResponseWriter, status int, code, description string) {
 }
 
 func random() string { return rand.Text() }
+
+// Decide sends what a person's click on Allow (or Deny) on the consent
+// page at auth (the auth endpoint's URL, as the client redirected to it)
+// sends, and returns where the login server redirects: the client's
+// callback with a code or an error. Tests use it to hold a code back.
+func Decide(auth *url.URL, allow bool) (*url.URL, error) {
+	form := auth.Query()
+	form.Set("decision", "deny")
+	if allow {
+		form.Set("decision", "allow")
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(auth.Scheme+"://"+auth.Host+auth.Path, form)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		return nil, errors.New("the consent page answered " + resp.Status + ", not a redirect")
+	}
+	return url.Parse(resp.Header.Get("Location"))
+}
