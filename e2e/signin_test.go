@@ -315,6 +315,31 @@ func TestSignIn(t *testing.T) {
 				chromedp.Cancel(popup)
 				refused(t, st, "CLOSED", "closed")
 			})
+			t.Run("aborted, or started elsewhere", func(t *testing.T) {
+				st := openSigninPage(t, base)
+				out, err := chromedp.Run(st.ctx, chromedp.Evaluate[[]signinOutcome](`(async () => {
+					const { signIn } = await import("/sipgate-signin.js");
+					const settle = (p) => p.then(() => ({ok: true}), (e) => ({ok: false, name: e.name, code: e.code, message: e.message}));
+					const opened = [];
+					const open = window.open;
+					window.open = (...args) => { const w = open(...args); opened.push(w); return w; };
+					const controller = new AbortController();
+					const aborted = settle(signIn({ signal: controller.signal }));
+					controller.abort();
+					const elsewhere = settle(signIn({ startURL: "https://login.example/oauth/start" }));
+					const out = [await aborted, await elsewhere];
+					window.open = open;
+					// The aborted sign-in's window is closed; none opened for the other.
+					out.push({ok: opened.length === 1 && opened[0].closed});
+					return out;
+				})()`, chromedp.EvalAwaitPromise))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if out[0].Code != "ABORTED" || out[1].Code != "BAD_INPUT" || !strings.Contains(out[1].Message, "this page's origin") || !out[2].OK {
+					t.Errorf("aborted: %+v; another origin: %+v; one window, closed: %v", out[0], out[1], out[2].OK)
+				}
+			})
 			t.Run("an unknown client", func(t *testing.T) {
 				other := host.start(t, world, "unknown-client", fakeapi.DemoClientSecret)
 				st := openSigninPage(t, other)
