@@ -210,20 +210,23 @@ func (f *Flow) callback(r *http.Request) (*apiproxy.Answer, *apiproxy.Outgoing) 
 
 // Finish reads the token endpoint's answer (its body read up to
 // Outgoing.MaxBytes+1 bytes) into the page: the access token, its lifetime
-// and scope; or the login server's refusal. The refresh token stays here,
-// and is dropped.
+// and scope; or the login server's refusal. The refresh token never
+// leaves the server, which keeps nothing: the page signs in again when
+// the access token expires.
 func (f *Flow) Finish(r *http.Request, status int, header http.Header, body []byte) *apiproxy.Answer {
 	if len(body) > maxTokenAnswer {
-		return f.Failed(r, errors.New("the token answer is larger than 64 KiB"))
+		f.cfg.Logf("sign-in: the token endpoint's answer is over 64 KiB")
+		return f.refuse(r, CodeUnreachable, "the login server's answer is too large to be a token")
 	}
+	// Only what the page gets is read: the refresh token (and anything
+	// else) is left in the answer, which is dropped.
 	var t struct {
-		AccessToken      string          `json:"access_token"`
-		TokenType        string          `json:"token_type"`
-		ExpiresIn        json.Number     `json:"expires_in"`
-		Scope            string          `json:"scope"`
-		Error            string          `json:"error"`
-		ErrorDescription string          `json:"error_description"`
-		RefreshToken     json.RawMessage `json:"refresh_token"` // read only to be dropped
+		AccessToken      string      `json:"access_token"`
+		TokenType        string      `json:"token_type"`
+		ExpiresIn        json.Number `json:"expires_in"`
+		Scope            string      `json:"scope"`
+		Error            string      `json:"error"`
+		ErrorDescription string      `json:"error_description"`
 	}
 	ctype, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
 	jsonErr := json.Unmarshal(body, &t)
