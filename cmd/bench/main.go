@@ -223,7 +223,13 @@ func floorRoot(web, bench, minimal string) (string, error) {
 }
 
 func newPages(web, bench, minimal, cacheControl string) (*pages, error) {
-	site, err := webserver.New(webserver.Config{Dir: web, Mock: true, CacheControl: cacheControl})
+	// The page as make demo serves it, its sign-in button included. Nothing
+	// here signs in, so the fake login server's origin is never visited.
+	cfg := webserver.Config{Dir: web, Mock: true, CacheControl: cacheControl}
+	if err := cfg.AddDemoSignIn("http://127.0.0.1", nil); err != nil {
+		return nil, err
+	}
+	site, err := webserver.New(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -317,9 +317,10 @@ func TestNewRefuses(t *testing.T) {
 	}
 }
 
-// TestCodesAgree: the codes the callback page posts are among those
-// web/sipgate-signin.js lists, and its types name exactly the list.
-func TestCodesAgree(t *testing.T) {
+// TestBrowserSideAgrees: the codes the callback page posts are among those
+// web/sipgate-signin.js lists, and its types name exactly the list; its
+// default start and the message's type are this package's.
+func TestBrowserSideAgrees(t *testing.T) {
 	js, err := os.ReadFile("../../web/sipgate-signin.js")
 	if err != nil {
 		t.Fatal(err)
@@ -347,6 +348,11 @@ func TestCodesAgree(t *testing.T) {
 	for _, c := range Codes {
 		if !slices.Contains(inJS, c) {
 			t.Errorf("the server's code %s is not in sipgate-signin.js", c)
+		}
+	}
+	for _, want := range []string{`startURL = "` + StartPath + `"`, `const MESSAGE_TYPE = "` + MessageType + `"`} {
+		if !strings.Contains(string(js), want) {
+			t.Errorf("sipgate-signin.js does not say %s", want)
 		}
 	}
 }
