@@ -555,12 +555,15 @@ func callbackPage(t *testing.T, world *signinWorld, base string) {
 		if err := chromedp.Do(popup, chromedp.WaitVisible(chromedp.CSS(`#allow`)), chromedp.Click(chromedp.CSS(`#allow`))); err != nil {
 			t.Fatal(err)
 		}
-		// The popup posts to its own origin and closes itself; a message
-		// would be queued before the close, so one more turn shows it.
-		got, err := runJS(tab, `new Promise((resolve) => {
-			const check = () => __popup.closed ? setTimeout(() => resolve(JSON.stringify(__got)), 500) : setTimeout(check, 50);
-			check();
-		})`)
+		// The popup has posted (to its own origin) once it says it closes
+		// by itself; a message to this page would be here a moment later.
+		if err := chromedp.Do(popup, chromedp.WaitVisible(chromedp.CSS(`#status`))); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(popup, chromedp.Poll[bool](`document.getElementById("status").textContent.includes("closes by itself")`)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := runJS(tab, `new Promise((resolve) => setTimeout(() => resolve(JSON.stringify(__got)), 500))`)
 		if err != nil || got != "[]" {
 			t.Errorf("the page on another origin got %s (%v)", got, err)
 		}

@@ -3,7 +3,7 @@
 // up; docs/embedding.md). signIn() opens the origin's /oauth/start in a
 // popup, where the visitor signs in at sipgate and allows the access; the
 // popup's last page posts the access token back to this window, on this
-// origin only, and closes. The token stays in memory: this module never
+// origin only, and this window closes it. The token stays in memory: this module never
 // stores, logs or puts it into a URL.
 
 /** The codes signIn() rejects with. The server's (DENIED, STATE, REFUSED,
@@ -30,8 +30,9 @@ export class SipgateSignInError extends Error {
 
 const MESSAGE_TYPE = "sipgate-signin";
 
-// A closed window's last message may still be on its way: it gets this
-// long before the sign-in counts as closed.
+// The popup's last page waits for this window to close it, so a window
+// closed before its message came was closed by the visitor. A message
+// posted just before that still gets this long to arrive.
 const CLOSE_GRACE_MS = 500;
 
 /**
@@ -67,6 +68,7 @@ export function signIn({ startURL = "/oauth/start", signal } = {}) {
       // Only the popup this call opened, on this origin, is listened to.
       if (event.source !== popup || event.origin !== location.origin || event.data?.type !== MESSAGE_TYPE) return;
       const m = event.data;
+      popup.close();
       if (m.ok && typeof m.accessToken === "string" && m.accessToken !== "") {
         finish(resolve, { accessToken: m.accessToken, expiresIn: Number(m.expiresIn) || 0, scope: String(m.scope ?? "") });
       } else {

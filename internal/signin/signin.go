@@ -12,7 +12,7 @@
 //	                     and the exact redirect URI, and answers a small
 //	                     page that posts the access token (never the refresh
 //	                     token) to the window that opened it, on this
-//	                     origin only, and closes.
+//	                     origin only, which closes it.
 //
 // Like package apiproxy it is cut along decisions and I/O: Plan, Finish and
 // Failed decide; ServeHTTP does the one outgoing call with Go's transport,
@@ -302,16 +302,22 @@ type message struct {
 const MessageType = "sipgate-signin"
 
 // pageScript is the callback page's one script, allowed by its hash: it
-// takes the code out of the address bar, posts the outcome to the opener
-// on this origin only (an opener on another origin gets nothing), and
-// closes; opened without a popup, it says what happened instead.
+// takes the code out of the address bar and posts the outcome to the
+// opener, on this origin only (an opener on another origin gets nothing).
+// The opener closes the window once the message is there, so that a
+// window closed before its message arrived always means the visitor
+// closed it; should no page take the message, the window closes itself
+// after a while. Opened without a popup, it says what happened instead.
 const pageScript = `history.replaceState(null, "", location.pathname);
 const m = JSON.parse(document.getElementById("outcome").textContent);
+const status = document.getElementById("status");
 if (window.opener) {
   window.opener.postMessage(m, location.origin);
-  window.close();
+  status.textContent = "Signing in… this window closes by itself.";
+  setTimeout(() => window.close(), 10000);
+} else {
+  status.textContent = m.ok ? "You are signed in. You can close this window." : "Sign-in failed: " + m.message;
 }
-document.getElementById("status").textContent = m.ok ? "You are signed in. You can close this window." : "Sign-in failed: " + m.message;
 `
 
 // PageCSP is the callback page's policy: its one script, nothing else.
