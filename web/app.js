@@ -40,6 +40,7 @@ async function applyConfig() {
 // page without sign-in never loads it.
 function offerSignIn(startURL, base) {
   const signingIn = import("./sipgate-signin.js");
+  signingIn.catch(() => {}); // a failed import shows when the button is used
   const signInButton = document.getElementById("signin-button");
   document.getElementById("signin").hidden = false;
   signInButton.addEventListener("click", async () => {
