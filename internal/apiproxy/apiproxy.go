@@ -289,7 +289,7 @@ var ErrTimeout = errors.New("the upstream call timed out")
 
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a, out := p.Plan(r); a != nil {
-		write(w, a)
+		a.Write(w)
 	} else {
 		p.forward(w, r, out)
 	}
@@ -343,7 +343,7 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, out *Outgoing) {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, out.URL, nil)
 	if err != nil {
-		write(w, p.Failed(r, err))
+		p.Failed(r, err).Write(w)
 		return
 	}
 	req.Header = out.Header
@@ -354,19 +354,19 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, out *Outgoing) {
 	if err == nil {
 		defer resp.Body.Close()
 		if a := p.Check(r, resp.StatusCode, resp.Header); a != nil {
-			write(w, a)
+			a.Write(w)
 			return
 		}
 		var body []byte
 		if body, err = io.ReadAll(io.LimitReader(resp.Body, int64(out.MaxBytes)+1)); err == nil {
-			write(w, p.Finish(r, resp.StatusCode, resp.Header, body))
+			p.Finish(r, resp.StatusCode, resp.Header, body).Write(w)
 			return
 		}
 	}
 	if r.Context().Err() != nil {
 		return // the browser went away; nobody reads an answer
 	}
-	write(w, p.Failed(r, err))
+	p.Failed(r, err).Write(w)
 }
 
 var (
@@ -386,9 +386,9 @@ func (p *Proxy) answer(status int, message string, header http.Header) *Answer {
 	return &Answer{Status: status, Header: h, Body: b}
 }
 
-// write sends an Answer, keeping what the server set before (its security
-// headers).
-func write(w http.ResponseWriter, a *Answer) {
+// Write sends the answer, keeping what the server set before (its
+// security headers) unless the answer sets the same header.
+func (a *Answer) Write(w http.ResponseWriter) {
 	for k, v := range a.Header {
 		w.Header()[k] = v
 	}

@@ -398,11 +398,7 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		a = f.exchange(r, out)
 	}
-	for k, v := range a.Header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(a.Status)
-	w.Write(a.Body)
+	a.Write(w)
 }
 
 func (f *Flow) exchange(r *http.Request, out *apiproxy.Outgoing) *apiproxy.Answer {
