@@ -1,6 +1,7 @@
 package sipgate
 
 import (
+	"math"
 	"time"
 )
 
@@ -41,6 +42,10 @@ var (
 	ResultCodes    = []Code{CodeUnauthorized, CodeForbidden, CodeNotFound, CodeMethodNotAllowed,
 		CodeRateLimited, CodeServerError, CodeHTTPError, CodeBadResponse, CodeResponseTooLarge}
 )
+
+// Codes is every code: RejectionCodes, then ResultCodes. A test holds it
+// to the Code constants declared here, and each host's message table to it.
+func Codes() []Code { return append(append([]Code{}, RejectionCodes...), ResultCodes...) }
 
 // Field names an input of a call, so that each host can name it in its own
 // terms (the JavaScript contract's argument and option names, a command's
@@ -96,6 +101,16 @@ func (p *Problem) NetworkFailure() NetworkFailure {
 		return NetworkUnknown
 	}
 	return p.Network.Failure
+}
+
+// RetryAfterSeconds is the wait a 429 asked for in whole seconds (rounded
+// up), as every host reports it (retryAfterSeconds); false when it gave
+// none that could be read.
+func (p *Problem) RetryAfterSeconds() (int, bool) {
+	if p.RateLimit == nil || p.RateLimit.RetryAfter == nil {
+		return 0, false
+	}
+	return int(math.Ceil(p.RateLimit.RetryAfter.Seconds())), true
 }
 
 // InputProblem is which input breaks which rule.

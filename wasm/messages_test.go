@@ -37,3 +37,16 @@ func TestMessagesSpeakJavaScript(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryCodeWorded: the bridge has words of its own for every code, so
+// a new code in the core cannot reach a page as a bare summary unnoticed.
+func TestEveryCodeWorded(t *testing.T) {
+	for _, c := range sipgate.Codes() {
+		if advice[c] == nil {
+			t.Errorf("wasm/messages.go has no words for %s", c)
+		}
+	}
+	if len(advice) != len(sipgate.Codes()) {
+		t.Errorf("wasm/messages.go words %d codes, the core has %d", len(advice), len(sipgate.Codes()))
+	}
+}

@@ -11,13 +11,23 @@ import (
 // terms: its flags and variables, a connection rather than a page, no CORS.
 func message(p *sipgate.Problem, cause error) string {
 	s := p.Summary()
-	switch p.Code {
-	case sipgate.CodeInvalidArgument:
+	if words, ok := advice[p.Code]; ok {
+		return words(p, s, cause)
+	}
+	return s + "."
+}
+
+// advice adds to the core's summary s what to try at a terminal, for every
+// code: a test holds its keys to sipgate.Codes, so a code cannot go without
+// words.
+var advice = map[sipgate.Code]func(p *sipgate.Problem, s string, cause error) string{
+	sipgate.CodeInvalidArgument: func(p *sipgate.Problem, s string, _ error) string {
 		if p.Input == nil || p.Input.Field == "" {
 			return s
 		}
 		return fieldName[p.Input.Field] + " " + p.Input.Rule
-	case sipgate.CodeNetwork:
+	},
+	sipgate.CodeNetwork: func(p *sipgate.Problem, s string, cause error) string {
 		switch p.NetworkFailure() {
 		case sipgate.NetworkRefused:
 			return s + ". Check -base-url, or start the server it names."
@@ -27,21 +37,37 @@ func message(p *sipgate.Problem, cause error) string {
 			return s + ". Check -base-url."
 		}
 		return s + " (" + causeText(cause) + "). Check this machine's network and -base-url."
-	case sipgate.CodeTimeout:
+	},
+	sipgate.CodeTimeout: func(_ *sipgate.Problem, s string, _ error) string {
 		return s + ". The API or the network is slow or unreachable: try again, or allow more time with -timeout (0 for no limit)."
-	case sipgate.CodeAborted:
+	},
+	sipgate.CodeAborted: func(*sipgate.Problem, string, error) string {
 		return "interrupted (Ctrl-C); nothing more was read."
-	case sipgate.CodeUnauthorized:
+	},
+	sipgate.CodeInternal: sentence,
+	sipgate.CodeUnauthorized: func(p *sipgate.Problem, s string, _ error) string {
 		if p.Bearer {
 			return s + ". Get a new access token (with account:read) and set SIPGATE_TOKEN to it."
 		}
 		return s + ". Check -u (or SIPGATE_USERNAME), the e-mail address or token ID, and SIPGATE_PASSWORD, the password or token."
-	case sipgate.CodeNotFound:
+	},
+	sipgate.CodeForbidden: sentence,
+	sipgate.CodeNotFound: func(_ *sipgate.Problem, s string, _ error) string {
 		return s + ". Check -base-url: it should be " + sipgate.DefaultBaseURL + "."
-	case sipgate.CodeMethodNotAllowed, sipgate.CodeBadResponse, sipgate.CodeResponseTooLarge:
-		return s + ". Check -base-url: it should point at the REST API (" + sipgate.DefaultBaseURL + ")."
-	}
-	return s + "."
+	},
+	sipgate.CodeMethodNotAllowed: wrongAPI,
+	sipgate.CodeRateLimited:      sentence,
+	sipgate.CodeServerError:      sentence,
+	sipgate.CodeHTTPError:        sentence,
+	sipgate.CodeBadResponse:      wrongAPI,
+	sipgate.CodeResponseTooLarge: wrongAPI,
+}
+
+// sentence is the summary alone: it says all there is to try.
+func sentence(_ *sipgate.Problem, s string, _ error) string { return s + "." }
+
+func wrongAPI(_ *sipgate.Problem, s string, _ error) string {
+	return s + ". Check -base-url: it should point at the REST API (" + sipgate.DefaultBaseURL + ")."
 }
 
 // fieldName names each input the way the command takes it.
