@@ -15,6 +15,7 @@ var (
 	jsError   = js.Global().Get("Error")
 	jsJSON    = js.Global().Get("JSON")
 	jsReflect = js.Global().Get("Reflect")
+	jsSymbol  = js.Global().Get("Symbol")
 	// The event loop's timer, for the calls' timeouts.
 	jsSetTimeout   = js.Global().Get("setTimeout")
 	jsClearTimeout = js.Global().Get("clearTimeout")
@@ -56,6 +57,10 @@ func newPromise() (promise, resolve, reject js.Value) {
 func rejected(reason js.Value) js.Value {
 	return jsPromise.Call("reject", reason)
 }
+
+// registered is Symbol.for(key): the keys the module shares with the
+// loader on globalThis, which no page's own names can clash with.
+func registered(key string) js.Value { return jsSymbol.Call("for", key) }
 
 // newObject returns a new empty plain object.
 func newObject() js.Value { return jsObject.New() }

@@ -24,28 +24,56 @@ import (
 // timeouts on the event loop's own timer (see jsAfterFunc).
 var client = sipgate.NewClient(nil).WithTimer(jsAfterFunc)
 
-func main() {
+// exports are the contract's functions, declared once: main installs
+// each on globalThis, and declares them all for the loader, which forwards
+// calls to a module in a Worker by this list alone (see declare).
+var exports = []export{
 	// fetchAccount(user, pass, options?) -> Promise<Result>
-	install("fetchAccount", parseBasicArgs)
+	{"fetchAccount", 2, parseBasicArgs},
 	// fetchAccountWithToken(accessToken, options?) -> Promise<Result>
-	install("fetchAccountWithToken", parseTokenArgs)
+	{"fetchAccountWithToken", 1, parseTokenArgs},
+}
+
+// An export is one function of the contract: its name, the position of
+// its options argument, and how its arguments are read.
+type export struct {
+	name      string
+	optionsAt int
+	parse     func([]js.Value) (*call, error)
+}
+
+func main() {
+	for _, e := range exports {
+		install(e)
+	}
+	declare()
 	// Block forever: the callbacks above keep being served while the page lives.
 	select {}
 }
 
-// install puts one of the contract's functions on globalThis, with the
-// names of the options it reads as its optionKeys: the loader forwards
-// exactly those to a module in a Worker, so an option is named once, here.
-func install(name string, parse func([]js.Value) (*call, error)) {
+// install puts one of the contract's functions on globalThis.
+func install(e export) {
 	fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		return start(args, parse)
+		return start(args, e.parse)
 	})
+	js.Global().Set(e.name, fn)
+}
+
+// declare tells the loader which functions the module exports, where each
+// takes its options and which option keys it reads: [{name, optionsAt,
+// optionKeys}] on globalThis under the registered symbol
+// "sipgate-account.exports". The loader forwards exactly those to a module
+// in a Worker, so a function and an option are each named once, here.
+func declare() {
 	keys := make([]any, len(options))
 	for i, o := range options {
 		keys[i] = o.key
 	}
-	fn.Set("optionKeys", js.ValueOf(keys))
-	js.Global().Set(name, fn)
+	list := make([]any, len(exports))
+	for i, e := range exports {
+		list[i] = map[string]any{"name": e.name, "optionsAt": e.optionsAt, "optionKeys": keys}
+	}
+	jsReflect.Call("set", js.Global(), registered("sipgate-account.exports"), js.ValueOf(list))
 }
 
 // start begins one call and returns its promise. The arguments are read
@@ -294,6 +322,9 @@ func resultToJS(r *sipgate.Result) js.Value {
 		e := newObject()
 		e.Set("code", string(r.Problem.Code))
 		e.Set("message", message(r.Problem))
+		if wait, ok := r.Problem.RetryAfterSeconds(); ok {
+			e.Set("retryAfterSeconds", wait)
+		}
 		o.Set("error", e)
 	}
 	return o
@@ -304,6 +335,7 @@ func resultToJS(r *sipgate.Result) js.Value {
 type failure struct {
 	code    sipgate.Code
 	message string
+	timeout time.Duration // the limit that fired, for TIMEOUT
 }
 
 func (f *failure) Error() string { return string(f.code) + ": " + f.message }
@@ -311,24 +343,42 @@ func (f *failure) Error() string { return string(f.code) + ": " + f.message }
 // invalidf is INVALID_ARGUMENT for a JavaScript value the bridge refuses
 // before the core sees it (a type, a getter that throws).
 func invalidf(format string, args ...any) *failure {
-	return &failure{sipgate.CodeInvalidArgument, fmt.Sprintf(format, args...)}
+	return &failure{code: sipgate.CodeInvalidArgument, message: fmt.Sprintf(format, args...)}
 }
 
-// errorToJS builds the rejection: an Error named SipgateError with a code.
+// errorToJS builds the rejection: a SipgateError with a code, and for a
+// TIMEOUT the limit that fired as timeoutMs. Where the loader's error
+// module runs in this realm (on the page) it is its class; elsewhere an
+// Error with the same name and facts, which the loader turns into its
+// class when it crosses to the page.
 func errorToJS(err error) js.Value {
 	f, ok := err.(*failure)
 	if se, isCore := err.(*sipgate.Error); isCore {
-		f, ok = &failure{se.Code, message(&se.Problem)}, true
+		f, ok = &failure{code: se.Code, message: message(&se.Problem)}, true
+		if se.Timeout != nil {
+			f.timeout = se.Timeout.After
+		}
 	}
 	if !ok {
-		f = &failure{sipgate.CodeInternal, err.Error()}
+		f = &failure{code: sipgate.CodeInternal, message: err.Error()}
+	}
+	facts := map[string]any{"code": string(f.code)}
+	if f.code == sipgate.CodeTimeout && f.timeout > 0 {
+		facts["timeoutMs"] = float64(f.timeout) / float64(time.Millisecond)
+	}
+	if class := jsReflect.Call("get", js.Global(), registered("sipgate-account.SipgateError")); class.Type() == js.TypeFunction {
+		if e, err := try(func() js.Value { return class.New(f.message, facts) }); err == nil {
+			return e
+		}
 	}
 	e := jsError.New(f.message)
 	e.Set("name", "SipgateError")
-	e.Set("code", string(f.code))
+	for k, v := range facts {
+		e.Set(k, v)
+	}
 	return e
 }
 
 func internalError(err error) *failure {
-	return &failure{sipgate.CodeInternal, "internal error in the module (please report it): " + err.Error() + ". The module keeps working; the next call may succeed."}
+	return &failure{code: sipgate.CodeInternal, message: "internal error in the module (please report it): " + err.Error() + ". The module keeps working; the next call may succeed."}
 }

@@ -169,15 +169,19 @@ type jsonResult struct {
 }
 
 type jsonError struct {
-	Code    sipgate.Code `json:"code"`
-	Message string       `json:"message"`
+	Code              sipgate.Code `json:"code"`
+	Message           string       `json:"message"`
+	RetryAfterSeconds *int         `json:"retryAfterSeconds,omitempty"`
 }
 
 // report prints a Result: the account or any other HTTP response.
 func report(env Env, asJSON bool, res *sipgate.Result) int {
 	var problem *jsonError
 	if res.Problem != nil {
-		problem = &jsonError{res.Problem.Code, message(res.Problem, nil)}
+		problem = &jsonError{Code: res.Problem.Code, Message: message(res.Problem, nil)}
+		if wait, ok := res.Problem.RetryAfterSeconds(); ok {
+			problem.RetryAfterSeconds = &wait
+		}
 	}
 	if asJSON {
 		account := json.RawMessage("null")
