@@ -17,8 +17,10 @@ GOROOT    := $(shell $(GO) env GOROOT)
 WASM      := web/sipgate-account.wasm
 WASM_EXEC := $(GOROOT)/lib/wasm/wasm_exec.js
 # The files whose integrity values web/integrity.json holds: the module's
-# files and the modules a page imports.
-PINNED    := $(WASM) web/wasm_exec.js web/sipgate-account-host.js web/sipgate-account.js web/sipgate-account-element.js web/account-view.js
+# files and the modules a page imports (the loader's parts among them).
+LOADER    := web/sipgate-account.js web/sipgate-account-urls.js web/sipgate-account-errors.js web/sipgate-account-integrity.js \
+             web/sipgate-account-start.js web/sipgate-account-calls.js
+PINNED    := $(WASM) web/wasm_exec.js web/sipgate-account-host.js $(LOADER) web/sipgate-account-element.js web/account-view.js web/sipgate-signin.js
 # The page's text files, which get compressed copies beside them too.
 TEXT      := $(wildcard web/*.html web/*.js web/*.css web/*.d.ts web/*.svg)
 

@@ -14,9 +14,10 @@
 // wasm-url and wasm-exec-url say where the module's files are, for a page
 // whose files are not beside this one; they count when the element starts
 // the module (on connecting), as load()'s options do, and only on the
-// loader's own origin: markup does not choose which code runs.
+// page's own origin: markup does not choose which code runs.
 
 import { load } from "./sipgate-account.js";
+import { resolve } from "./sipgate-account-urls.js";
 import { el, errorView, resultView } from "./account-view.js";
 
 // The form has one height before and after the element is defined and in
@@ -136,15 +137,21 @@ export class SipgateAccountElement extends HTMLElement {
 
   /**
    * load()'s options from the wasm-url and wasm-exec-url attributes,
-   * resolved against the page. Marked as markup's: the loader takes them
-   * only on its own origin, and never hands the instance they started to a
-   * script that did not name the same files.
+   * resolved against the page's own address (never a <base>). Marked as
+   * markup's: the loader takes them only on the page's own origin, and
+   * never hands the instance they started to a script that did not name
+   * the same files.
    */
   #files() {
     const options = { [Symbol.for("sipgate-account.from-markup")]: true };
     for (const [attr, key] of [["wasm-url", "wasmURL"], ["wasm-exec-url", "wasmExecURL"]]) {
       const v = this.getAttribute(attr);
-      if (v) options[key] = URL.canParse(v, document.baseURI) ? new URL(v, document.baseURI) : v;
+      if (!v) continue;
+      try {
+        options[key] = resolve(v);
+      } catch {
+        options[key] = v; // the loader refuses it as no URL
+      }
     }
     return options;
   }

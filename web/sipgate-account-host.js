@@ -6,9 +6,11 @@
 // protocol, one failure path: page and Worker behave alike by construction.
 //
 // It has no imports, so a bundler may bundle it as a worker or copy it as
-// a plain file, and it is a module either way. In a worker it serves the
-// worker's own port as soon as it runs; imported on a page it only exports
-// serve().
+// a plain file, and the loader may start it from the checked bytes of its
+// text (load({ integrity })); it is a module either way. In a worker it
+// serves the worker's own port as soon as it runs; on a page it only
+// exports serve(), and registers it for the loader, which adds it as a
+// script element where its bytes are pinned.
 //
 // This file only carries values across and reports facts: the module's
 // rules and words stay in Go, the loader's words in the loader.
@@ -16,7 +18,7 @@
 // Messages from the loader:
 //   {type: "start", wasm, wasmExec,        load and run the module; integrity:
 //    integrity}                            the .wasm's pinned value, if any
-//   {type: "call", id, fn, args}           call fetchAccount or fetchAccountWithToken
+//   {type: "call", id, fn, args}           call one of the module's exported functions
 //   {type: "abort", id}                    the call's AbortSignal fired
 //   {type: "stats"}                        how large the module's memory is: the tests and the
 //                                          bench read it (a size, no data), which the page
@@ -24,10 +26,16 @@
 // Messages to the loader:
 //   {type: "compiled", download}           compiled; download: the module's sizes as sent and
 //                                          unpacked (Resource Timing)
-//   {type: "ready", optionKeys}            running; optionKeys: the options the module reads
+//   {type: "ready", exports}               running; exports: the functions the module declares,
+//                                          [{name, optionsAt, optionKeys}]: where each takes its
+//                                          options and which keys it reads
 //   {type: "failed", failure}              the module could not start (facts)
-//   {type: "settled", id, result | error}  a call's outcome
+//   {type: "settled", id, result | error}  a call's outcome; error: the rejection's name,
+//                                          message and facts (code, timeoutMs, …)
 //   {type: "stats", memoryBytes}           the module's linear memory
+
+// The module's exported functions, as Go declares them where it runs.
+const EXPORTS = Symbol.for("sipgate-account.exports");
 
 const inWorker = typeof WorkerGlobalScope === "function" && globalThis instanceof WorkerGlobalScope;
 
@@ -99,12 +107,12 @@ export function serve(port) {
     send({ type: "compiled", download: downloadOf(wasm) });
     // run() settles only if the Go program exits, which it never should.
     go.run(instance).then(() => console.error("sipgate-account: the module stopped; reload the page"));
-    const { fetchAccount, fetchAccountWithToken } = globalThis;
-    if (typeof fetchAccount !== "function" || typeof fetchAccountWithToken !== "function") return { stage: "install" };
+    const exports = globalThis[EXPORTS];
+    if (!Array.isArray(exports) || exports.some(({ name }) => typeof globalThis[name] !== "function")) return { stage: "install" };
     // The module's own functions, kept here: on the page's thread the
     // loader puts its forwarders on globalThis in their place.
-    module = { fetchAccount, fetchAccountWithToken, memory: instance.exports.mem };
-    send({ type: "ready", optionKeys: [...(fetchAccount.optionKeys ?? [])] });
+    module = { functions: Object.fromEntries(exports.map(({ name }) => [name, globalThis[name]])), memory: instance.exports.mem };
+    send({ type: "ready", exports: exports.map(({ name, optionsAt, optionKeys }) => ({ name, optionsAt, optionKeys: [...optionKeys] })) });
   }
 
   // call runs one call with its arguments rebuilt as the page passed them
@@ -113,10 +121,10 @@ export function serve(port) {
     const controller = new AbortController();
     controllers.set(id, controller);
     try {
-      const result = await module[fn](...args.map((crossed) => rebuild(crossed, controller)));
+      const result = await module.functions[fn](...args.map((crossed) => rebuild(crossed, controller)));
       send({ type: "settled", id, result });
     } catch (e) {
-      send({ type: "settled", id, error: { name: e && e.name, code: e && e.code, message: e && e.message } });
+      send({ type: "settled", id, error: errorFacts(e) });
     } finally {
       controllers.delete(id);
     }
@@ -129,6 +137,17 @@ export function serve(port) {
     else if (m.type === "abort") controllers.get(m.id)?.abort();
     else if (m.type === "stats") send({ type: "stats", memoryBytes: module ? module.memory.buffer.byteLength : 0 });
   };
+}
+
+// errorFacts is a rejection as it crosses to the page: its name, message
+// and the facts the module set on it (code, timeoutMs), which the loader
+// turns back into the page's own error class.
+function errorFacts(e) {
+  const facts = { name: e?.name, message: e?.message ?? String(e) };
+  for (const [key, value] of Object.entries(e ?? {})) {
+    if (["string", "number", "boolean"].includes(typeof value)) facts[key] = value;
+  }
+  return facts;
 }
 
 // downloadOf is what Resource Timing says of a file's download, on this
@@ -187,3 +206,4 @@ function rebuild(crossed, controller) {
 }
 
 if (inWorker) serve(globalThis);
+else globalThis[Symbol.for("sipgate-account.serve")] = serve;

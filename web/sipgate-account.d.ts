@@ -82,20 +82,34 @@ export interface SuccessResult extends ResultBase {
   error: null;
 }
 
+/** What went wrong in a response that is not the account. */
+export interface ResultError {
+  code: ResultErrorCode;
+  message: string;
+  /** RATE_LIMITED only, when the API's Retry-After is readable: the seconds it asks to wait. */
+  retryAfterSeconds?: number;
+}
+
 /** Any other HTTP response. */
 export interface FailureResult extends ResultBase {
   ok: false;
   account: null;
-  error: { code: ResultErrorCode; message: string };
+  error: ResultError;
 }
 
 /** What a call resolves with: an HTTP response arrived (any status). */
 export type Result = SuccessResult | FailureResult;
 
-/** What a call rejects with: no HTTP response to show. */
-export interface SipgateError extends Error {
+/**
+ * What a call rejects with: no HTTP response to show. One class per page,
+ * whichever thread the module runs on: test with instanceof.
+ */
+export declare class SipgateError extends Error {
   name: "SipgateError";
   code: RejectionCode;
+  /** TIMEOUT only: the limit that fired, in milliseconds. */
+  timeoutMs?: number;
+  constructor(message: string, facts?: { code?: RejectionCode; timeoutMs?: number; cause?: unknown });
 }
 
 /** Looks up the account with Basic credentials: a login, or a personal access token's ID and token. */
@@ -125,7 +139,8 @@ export interface LoadOptions {
   worker?: boolean;
   /**
    * Subresource Integrity values by file name, as integrity.json has them (the whole manifest may be given):
-   * only these bytes of sipgate-account.wasm, wasm_exec.js and sipgate-account-host.js run.
+   * only these bytes of sipgate-account.wasm, wasm_exec.js and sipgate-account-host.js run, in the Worker and
+   * on the page alike. Given at all, it must have a value for each of the three.
    */
   integrity?: Readonly<Record<string, string>>;
 }
@@ -133,7 +148,11 @@ export interface LoadOptions {
 /** Why load() failed, and which file. */
 export declare class SipgateLoadError extends Error {
   name: "SipgateLoadError";
-  /** INTEGRITY: a pinned file's bytes are not the ones pinned; LOAD_FAILED: anything else. */
+  /**
+   * INTEGRITY: a pinned file's bytes are not the ones pinned, or a file
+   * could not be checked (no value for it, or a module started from files
+   * load() cannot check); LOAD_FAILED: anything else.
+   */
   code: "INTEGRITY" | "LOAD_FAILED";
   /** The file that could not be loaded, without its query and fragment. */
   url: string;

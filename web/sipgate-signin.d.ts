@@ -6,9 +6,11 @@ export type SignInErrorCode =
 
 export declare const SIGN_IN_ERROR_CODES: readonly SignInErrorCode[];
 
+/** One class per page (the loader's error module's), so instanceof holds for every copy. */
 export declare class SipgateSignInError extends Error {
   readonly name: "SipgateSignInError";
   readonly code: SignInErrorCode;
+  constructor(code: SignInErrorCode, message: string);
 }
 
 export interface SignInOptions {

@@ -6,6 +6,9 @@
 // origin only, and this window closes it. The token stays in memory: this module never
 // stores, logs or puts it into a URL.
 
+import { SipgateSignInError } from "./sipgate-account-errors.js";
+import { pageOrigin, resolve as resolveURL } from "./sipgate-account-urls.js";
+
 /** The codes signIn() rejects with. The server's (DENIED, STATE, REFUSED,
  *  UNREACHABLE) are internal/signin's; a test holds the lists together. */
 export const SIGN_IN_ERROR_CODES = Object.freeze([
@@ -19,14 +22,8 @@ export const SIGN_IN_ERROR_CODES = Object.freeze([
   "BAD_INPUT", // startURL is not on this page's origin, where the answer can reach it
 ]);
 
-/** A failed sign-in: code is one of SIGN_IN_ERROR_CODES. */
-export class SipgateSignInError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.name = "SipgateSignInError";
-    this.code = code;
-  }
-}
+/** A failed sign-in: code is one of SIGN_IN_ERROR_CODES (the class is the error module's). */
+export { SipgateSignInError };
 
 const MESSAGE_TYPE = "sipgate-signin";
 
@@ -43,9 +40,14 @@ const CLOSE_GRACE_MS = 500;
  */
 export function signIn({ startURL = "/oauth/start", signal } = {}) {
   return new Promise((resolve, reject) => {
-    const start = new URL(startURL, document.baseURI);
-    if (start.origin !== location.origin) {
-      reject(new SipgateSignInError("BAD_INPUT", `startURL must be on this page's origin (${location.origin}): the sign-in answers this origin only`));
+    let start;
+    try {
+      start = resolveURL(startURL);
+    } catch {
+      start = null;
+    }
+    if (start?.origin !== pageOrigin()) {
+      reject(new SipgateSignInError("BAD_INPUT", `startURL must be on this page's origin (${pageOrigin()}): the sign-in answers this origin only`));
       return;
     }
     if (signal?.aborted) {
@@ -66,7 +68,7 @@ export function signIn({ startURL = "/oauth/start", signal } = {}) {
     };
     const onMessage = (event) => {
       // Only the popup this call opened, on this origin, is listened to.
-      if (event.source !== popup || event.origin !== location.origin || event.data?.type !== MESSAGE_TYPE) return;
+      if (event.source !== popup || event.origin !== pageOrigin() || event.data?.type !== MESSAGE_TYPE) return;
       const m = event.data;
       popup.close();
       if (m.ok && typeof m.accessToken === "string" && m.accessToken !== "") {

@@ -25,7 +25,9 @@ type Policy struct {
 // script or style, WebAssembly allowed, network access only to its own
 // origin and ConnectOrigins, https images (an account's logo), no forms
 // posted anywhere, and no framing by other sites (clickjacking of the
-// password form).
+// password form). The module's Worker may start from blob:, the way the
+// loader starts it first: such a Worker keeps this policy (one started
+// from its URL takes its script's own).
 func CSP(p Policy) string {
 	connect := append([]string{"'self'"}, p.ConnectOrigins...)
 	frameAncestors := "'none'"
@@ -35,6 +37,7 @@ func CSP(p Policy) string {
 	return strings.Join([]string{
 		"default-src 'none'",
 		"script-src 'self' 'wasm-unsafe-eval'",
+		"worker-src 'self' blob:",
 		"style-src 'self'",
 		"img-src 'self' https:",
 		"connect-src " + strings.Join(connect, " "),
