@@ -77,7 +77,7 @@ func TestBundlers(t *testing.T) {
 	if !bytes.Equal(installed, built) {
 		t.Fatal("the installed package holds another module than web/: run `make bundlers`")
 	}
-	copies, err := docsCopiedFiles()
+	copyCommand, err := docsCopyCommand()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,14 +141,12 @@ func TestBundlers(t *testing.T) {
 				}
 			}
 			if b.copied {
-				for _, name := range copies {
-					data, err := os.ReadFile(filepath.Join(bundlerModules, "sipgate-account", name))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(filepath.Join(dist, name), data, 0o644); err != nil {
-						t.Fatal(err)
-					}
+				// The docs' command as written, run by sh as an npm script
+				// is (not bash), into this bundle's folder.
+				cmd := exec.CommandContext(t.Context(), "sh", "-c", strings.TrimSuffix(copyCommand, " dist/")+" "+b.dist+"/")
+				cmd.Dir = app
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("sh -c %q: %v\n%s", cmd.Args[2], err, out)
 				}
 			}
 			var wasm atomic.Int64
@@ -175,18 +173,18 @@ func TestBundlers(t *testing.T) {
 	}
 }
 
-// docsCopiedFiles reads, from docs/embedding.md's copy command, the files
-// a bundler that does not emit them needs beside the bundle.
-func docsCopiedFiles() ([]string, error) {
+// docsCopyCommand reads docs/embedding.md's command that copies the files
+// a bundler that does not emit them needs beside the bundle (into dist/).
+func docsCopyCommand() (string, error) {
 	doc, err := os.ReadFile("../docs/embedding.md")
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	m := regexp.MustCompile(`cp node_modules/sipgate-account/\{([^}]+)\} `).FindSubmatch(doc)
+	m := regexp.MustCompile(`(?m)^cp node_modules/sipgate-account/.* dist/$`).Find(doc)
 	if m == nil {
-		return nil, errors.New("docs/embedding.md has no `cp node_modules/sipgate-account/{…} …` command")
+		return "", errors.New("docs/embedding.md has no `cp node_modules/sipgate-account/… dist/` command")
 	}
-	return strings.Split(string(m[1]), ","), nil
+	return string(m), nil
 }
 
 // lookUpInBundle opens a built app and reads what it looked up.

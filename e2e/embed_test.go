@@ -4,6 +4,10 @@ package e2e
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -323,7 +327,8 @@ func TestEmbedExamplePage(t *testing.T) {
 // TestEmbedOptionsNeverIgnored: one Go instance per page, so a load() that
 // names other files than the running module's is refused, never served
 // from the other files silently; the element takes its files' URLs from
-// attributes before it starts the module.
+// attributes before it starts the module (on the page's own origin, the
+// only one its attributes may name).
 func TestEmbedOptionsNeverIgnored(t *testing.T) {
 	tab, _ := openEmbedder(t, "/blank.html")
 	got := evaluate[map[string]any](t, tab, `(async () => {
@@ -342,7 +347,7 @@ func TestEmbedOptionsNeverIgnored(t *testing.T) {
 	}
 
 	// The element, given other files than the running module's, says so.
-	tab, _ = openEmbedder(t, "/blank.html")
+	tab, _ = openSite(t, "/blank.html")
 	msg := evaluate[string](t, tab, `(async () => {
 		const m = await import(LOADER);
 		await import(ELEMENT);
@@ -360,7 +365,7 @@ func TestEmbedOptionsNeverIgnored(t *testing.T) {
 	// Given its files first, the element starts the module from them; a
 	// load() that names the same files shares that instance, one that names
 	// none is not handed it: markup does not choose the code a script runs.
-	tab, _ = openEmbedder(t, "/blank.html")
+	tab, _ = openSite(t, "/blank.html")
 	got = evaluate[map[string]any](t, tab, `(async () => {
 		await import(ELEMENT);
 		const el = document.createElement("sipgate-account");
@@ -382,7 +387,7 @@ func TestEmbedOptionsNeverIgnored(t *testing.T) {
 	}
 	// The other way round: started by the page's own load() with its files,
 	// the element beside it works with the same attributes.
-	tab, _ = openEmbedder(t, "/blank.html")
+	tab, _ = openSite(t, "/blank.html")
 	company := evaluate[string](t, tab, `(async () => {
 		const m = await import(LOADER);
 		await m.load({wasmURL: "ORIGIN/sipgate-account.wasm?from=script"});
@@ -435,5 +440,83 @@ func TestMarkupCannotChooseCode(t *testing.T) {
 	}
 	if n := elsewhereRequests.Load() - before; n != 0 {
 		t.Errorf("the other origin was asked %d times for the files the markup named", n)
+	}
+}
+
+// TestMarkupCannotMoveTheOrigin: in a bundle where the loader has no URL
+// of its own (esbuild's default iife), injected markup sets <base href>
+// to another origin and names files relative to it. The page's own origin
+// is location's, which no <base> moves: nothing is fetched from the other
+// origin.
+func TestMarkupCannotMoveTheOrigin(t *testing.T) {
+	esbuild, err := filepath.Abs(filepath.Join(bundlerModules, ".bin", "esbuild"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	build := exec.CommandContext(t.Context(), esbuild, "sipgate-account-element.js", "--bundle", "--log-level=error", "--outfile="+filepath.Join(dir, "element.js"))
+	build.Dir = webDir
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("esbuild (make bundlers installs it): %v\n%s", err, out)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/element.js" {
+			w.Header().Set("Content-Type", "text/javascript")
+			http.ServeFile(w, r, filepath.Join(dir, "element.js"))
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(`<!doctype html><html lang=en><head><meta charset=utf-8><title>a bundled page</title>` +
+			`<script src="/element.js"></script></head><body></body></html>`))
+	}))
+	defer srv.Close()
+	tab, log := newTab(t)
+	if err := chromedp.Do(tab, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	before := elsewhereRequests.Load()
+	got := evaluate[string](t, tab, `(async () => {
+		document.head.insertAdjacentHTML("afterbegin", '<base href="`+elsewhereURL+`/">');
+		document.body.insertAdjacentHTML("beforeend", '<sipgate-account id="injected" wasm-url="x.wasm" wasm-exec-url="evil.js"></sipgate-account>');
+		const el = document.getElementById("injected");
+		return new Promise((resolve) => {
+			el.addEventListener("sipgate-error", (e) => resolve(e.detail.name + ": " + e.detail.message));
+			el.addEventListener("sipgate-account", () => resolve("answered"));
+		});
+	})()`)
+	if n := elsewhereRequests.Load() - before; n != 0 {
+		t.Errorf("the origin the injected <base> named was asked %d times", n)
+	}
+	if !strings.HasPrefix(got, "SipgateLoadError: ") || strings.Contains(got, elsewhereURL) {
+		t.Errorf("the injected element: %q, want a SipgateLoadError about the page's own origin\nconsole:\n%s", got, log.text())
+	}
+}
+
+// TestURLsShownWithoutQuery: every message that names a file names it
+// without its query and fragment, which may carry a token: load()'s
+// clash, and the console's word when the Worker could not start.
+func TestURLsShownWithoutQuery(t *testing.T) {
+	tab, log := openEmbedder(t, "/blank.html")
+	got := evaluate[string](t, tab, `(async () => {
+		const m = await import(LOADER);
+		await m.load({wasmURL: "ORIGIN/sipgate-account.wasm?token=secret-one#secret-two", workerURL: "ORIGIN/missing-host.js?token=secret-three"});
+		return m.load({wasmURL: "ORIGIN/sipgate-account.wasm?token=secret-four"}).then(() => "resolved", (e) => e.message + " " + e.url);
+	})()`)
+	if !strings.Contains(got, "already runs") {
+		t.Errorf("the second load(): %q, want the clash", got)
+	}
+	var warned []string
+	for _, line := range strings.Split(log.text(), "\n") {
+		if strings.Contains(line, "sipgate-account:") {
+			warned = append(warned, line)
+		}
+	}
+	if len(warned) == 0 {
+		t.Errorf("no warning that the Worker could not start:\n%s", log.text())
+	}
+	for _, s := range append(warned, got) {
+		if strings.Contains(s, "secret") {
+			t.Errorf("a message shows a URL's query or fragment: %s", s)
+		}
 	}
 }

@@ -115,7 +115,7 @@ func run(m *testing.M) int {
 	// The self-test's modules, which the Chromium tests import too
 	// (e2e/selftest/inputs.js builds the input rules' arguments).
 	mux := http.NewServeMux()
-	mux.Handle("/", handler)
+	mux.Handle("/", withBlankPage(handler, nil))
 	mux.Handle("GET /selftest/", http.StripPrefix("/selftest/", http.FileServer(http.Dir("selftest"))))
 	srv.Config.Handler = countRequests(mux)
 	srv.Start()
@@ -195,13 +195,14 @@ func embedderPages() http.Handler {
 			w.Header().Set("Access-Control-Allow-Origin", "*")
 			http.ServeFile(w, r, filepath.Join(webDir, "sipgate-account.js"))
 			return
-		case "/lib/account-view.js", "/spa/account-view.js", "/lib/sipgate-account-host.js", "/spa/sipgate-account-host.js":
-			// The modules a bundle holds with the loader.
-			w.Header().Set("Content-Type", "text/javascript")
-			w.Header().Set("Access-Control-Allow-Origin", "*")
-			http.ServeFile(w, r, filepath.Join(webDir, path.Base(r.URL.Path)))
-			return
 		default:
+			if dir := path.Dir(r.URL.Path); (dir == "/lib" || dir == "/spa") && slices.Contains(bundledModules(), path.Base(r.URL.Path)) {
+				// The modules a bundle holds with the loader.
+				w.Header().Set("Content-Type", "text/javascript")
+				w.Header().Set("Access-Control-Allow-Origin", "*")
+				http.ServeFile(w, r, filepath.Join(webDir, path.Base(r.URL.Path)))
+				return
+			}
 			if strings.HasPrefix(r.URL.Path, "/spa/") {
 				break // a single-page app's server answers every path with its page
 			}
@@ -212,6 +213,36 @@ func embedderPages() http.Handler {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		w.Write(page)
 	})
+}
+
+// loaderModules are the loader and its parts: web/sipgate-account*.js
+// but the element, as web/package.json ships them.
+func loaderModules() []string {
+	names, _ := filepath.Glob(filepath.Join(webDir, "sipgate-account*.js"))
+	var out []string
+	for _, n := range names {
+		if b := filepath.Base(n); b != "sipgate-account-element.js" && b != "sipgate-account-host.js" {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// bundledModules are the modules a bundle holds with the loader: its
+// parts, the host and the element's view.
+func bundledModules() []string {
+	return append(loaderModules(), "sipgate-account-host.js", "account-view.js")
+}
+
+// openSite opens path on the module's own origin (pageURL), where
+// /blank.html is an empty page.
+func openSite(t *testing.T, path string) (context.Context, *console) {
+	t.Helper()
+	tab, log := newTab(t)
+	if err := chromedp.Do(tab, chromedp.Navigate(pageURL+strings.TrimPrefix(path, "/"))); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return tab, log
 }
 
 // openEmbedder opens one of embedderPages in a new tab.

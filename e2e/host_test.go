@@ -132,10 +132,10 @@ func policyCall(t *testing.T, tab context.Context, loader string) {
 	}
 }
 
-// TestPagePolicyBindsTheModule: a page's connect-src binds the module in
-// every documented setup: a policy in a header (sent with every file, as
-// cmd/serve and the recipes do), and a policy in a <meta> tag on a host
-// that sends no policy at all.
+// TestPagePolicyBindsTheModule: a page's connect-src binds the module
+// wherever the page's policy comes from: a header sent with every file (as
+// cmd/serve and the recipes do), a header on the HTML only (as many hosts
+// send it), and a <meta> tag on a host that sends no policy at all.
 func TestPagePolicyBindsTheModule(t *testing.T) {
 	t.Run("header", func(t *testing.T) {
 		// cmd/serve's own headers, with no origin allowed but its own.
@@ -144,6 +144,22 @@ func TestPagePolicyBindsTheModule(t *testing.T) {
 			t.Fatal(err)
 		}
 		srv := httptest.NewServer(withBlankPage(site, webheaders.Security(webheaders.Policy{})))
+		defer srv.Close()
+		tab, _ := newTab(t)
+		if err := chromedp.Do(tab, chromedp.Navigate(srv.URL+"/blank.html")); err != nil {
+			t.Fatal(err)
+		}
+		policyCall(t, tab, srv.URL+"/sipgate-account.js")
+	})
+	t.Run("header on the page only", func(t *testing.T) {
+		// A plain file server, and the policy on the page alone.
+		files := http.FileServer(http.Dir(webDir))
+		srv := httptest.NewServer(withBlankPage(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, ".wasm") {
+				w.Header().Set("Content-Type", "application/wasm")
+			}
+			files.ServeHTTP(w, r)
+		}), http.Header{"Content-Security-Policy": {"connect-src 'self'"}}))
 		defer srv.Close()
 		tab, _ := newTab(t)
 		if err := chromedp.Do(tab, chromedp.Navigate(srv.URL+"/blank.html")); err != nil {
@@ -220,7 +236,7 @@ func TestWorkerFallbackIsNamed(t *testing.T) {
 // declares, with no list of its own.
 func TestOptionsDeclaredOnce(t *testing.T) {
 	dir := t.TempDir()
-	for _, name := range []string{"sipgate-account.js", "sipgate-account-host.js", "wasm_exec.js"} {
+	for _, name := range append(loaderModules(), "sipgate-account-host.js", "wasm_exec.js") {
 		b, err := os.ReadFile(filepath.Join(webDir, name))
 		if err != nil {
 			t.Fatal(err)

@@ -108,6 +108,11 @@ func openSigninPage(t *testing.T, base string) *signinTab {
 			st.mu.Unlock()
 		}
 	}()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the page's console:\n%s", log.text())
+		}
+	})
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#signin-button`))); err != nil {
 		t.Fatalf("page: %v\n%s", err, log.text())
@@ -126,7 +131,7 @@ func popupOf(t *testing.T, tab context.Context, open func() error) context.Conte
 	select {
 	case id = <-ch:
 	case <-tab.Done():
-		t.Fatal("no window opened")
+		t.Fatalf("no window opened: %v", tab.Err())
 	}
 	popup, cancel := chromedp.NewContext(tab, chromedp.WithTargetID(id))
 	t.Cleanup(cancel)

@@ -2,8 +2,8 @@
 // by `make types` (part of make test). The @ts-expect-error lines are
 // mistakes the types must catch: tsc fails if one of them passes.
 import {
-  load, SipgateLoadError,
-  type Account, type ErrorCode, type HistoryLifeTime, type MainProductType, type Result, type SipgateError,
+  load, SipgateError, SipgateLoadError,
+  type Account, type ErrorCode, type HistoryLifeTime, type MainProductType, type Result,
 } from "../../web/sipgate-account.js";
 import "../../web/sipgate-account-element.js";
 import { signIn, SipgateSignInError, SIGN_IN_ERROR_CODES, type SignInErrorCode } from "../../web/sipgate-signin.js";
@@ -25,17 +25,22 @@ async function lookUp(user: string, pass: string, token: string): Promise<string
     return `${company} ${verified} ${kept} ${r.account["anyOtherField"]}`;
   }
   const code: ErrorCode = r.error.code;
+  const wait: number | undefined = r.error.retryAfterSeconds;
   const t = await sg.fetchAccountWithToken(token, null);
-  return `${code} ${r.status} ${t.body}`;
+  return `${code} ${wait} ${r.status} ${t.body}`;
 }
 
 async function viaGlobals(): Promise<void> {
   try {
     const r = await globalThis.fetchAccount("token-ABC123", "secret");
     console.log(r.ok ? r.account.mainProductType : r.error.message);
-  } catch (e) {
-    const err = e as SipgateError;
-    if (err.code === "TIMEOUT" || err.code === "ABORTED") console.log(err.message);
+  } catch (err) {
+    if (err instanceof SipgateError) {
+      const limit: number | undefined = err.timeoutMs;
+      if (err.code === "TIMEOUT" || err.code === "ABORTED") console.log(err.message, limit);
+      // @ts-expect-error a rejection's code is never a result's
+      if (err.code === "UNAUTHORIZED") console.log(err.message);
+    }
   }
 }
 
