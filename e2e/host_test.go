@@ -231,8 +231,9 @@ func TestWorkerFallbackIsNamed(t *testing.T) {
 }
 
 // TestOptionsDeclaredOnce: a test build of the module (-tags probeoption)
-// declares one more option in Go only. It reaches the module in its
-// Worker, which refuses it by naming it: the loader forwards what Go
+// declares one more option and one more function in Go only. The option
+// reaches the module in its Worker, which refuses it by naming it; the
+// function is on the page and answers: the loader forwards what Go
 // declares, with no list of its own.
 func TestOptionsDeclaredOnce(t *testing.T) {
 	dir := t.TempDir()
@@ -266,10 +267,14 @@ func TestOptionsDeclaredOnce(t *testing.T) {
 	got := evaluate[map[string]any](t, tab, `(async () => {
 		const sg = await (await import(`+js(srv.URL+"/sipgate-account.js")+`)).load();
 		const thread = `+threadJS+`;
-		return sg.fetchAccount("u", "p", {probe: "here"}).then((r) => ({thread, resolved: r.status}), (e) => ({thread, code: e.code, message: e.message}));
+		const probed = await sg.fetchAccountProbe(`+js(fakeapi.DemoAccessToken)+`, {baseURL: `+js(srv.URL+"/v2")+`}).then((r) => r.account.company, (e) => e.message);
+		return sg.fetchAccount("u", "p", {probe: "here"}).then((r) => ({thread, probed, resolved: r.status}), (e) => ({thread, probed, code: e.code, message: e.message}));
 	})()`)
 	if got["thread"] != "worker" || got["code"] != "INVALID_ARGUMENT" || got["message"] != `options.probe arrived: string "here"` {
 		t.Errorf("an option declared in Go only: %v, want it refused by the module in its Worker", got)
+	}
+	if got["probed"] != "Demo Telefon GmbH" {
+		t.Errorf("a function declared in Go only: %v, want it to reach the module in its Worker and answer", got["probed"])
 	}
 }
 
