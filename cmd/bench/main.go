@@ -133,6 +133,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("per call: %w", err)
 	}
 	f.Calls.Burst = *burst
+	if err := idle(tab, &f.Calls, 9); err != nil {
+		return fmt.Errorf("idle: %w", err)
+	}
 	if err := concurrent(tab, &f.Calls); err != nil {
 		return fmt.Errorf("concurrent: %w", err)
 	}

@@ -165,6 +165,30 @@ func mean(v []float64) float64 {
 	return sum / float64(len(v))
 }
 
+// idle times the first call after the page sat idle for two seconds, ours
+// and the floor's in a Worker in turn (the order turning round each
+// round): a visitor's call comes after a pause, when timers and caches
+// may have gone cold.
+func idle(tab context.Context, c *Calls, rounds int) error {
+	kinds := []string{"ourCall", "minimalWorkerCall"}
+	var ours, floor, ratios []float64
+	for r := 0; r < rounds; r++ {
+		var got [2]float64
+		for j := range kinds {
+			i := (j + r) % len(kinds)
+			t, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](
+				fmt.Sprintf("new Promise((r) => setTimeout(r, 2000)).then(() => timeEach(%s, 1))", kinds[i]), chromedp.EvalAwaitPromise))
+			if err != nil {
+				return err
+			}
+			got[i] = t[0]
+		}
+		ours, floor, ratios = append(ours, got[0]), append(floor, got[1]), append(ratios, got[0]/got[1])
+	}
+	c.IdleRounds, c.IdleOursMs, c.IdleFloorWorkerMs, c.IdleRatio = rounds, median(ours), median(floor), median(ratios)
+	return nil
+}
+
 // concurrent times bursts of calls at once, ours and plain in turn, three
 // rounds each, and keeps the medians.
 func concurrent(tab context.Context, c *Calls) error {
