@@ -9,6 +9,7 @@
 import { load } from "./sipgate-account.js";
 import { el, errorView, resultView } from "./account-view.js";
 import { configBaseURL, configSignIn, demoLogin, readConfig } from "./config.js";
+import { resolve } from "./sipgate-account-urls.js";
 
 const form = document.getElementById("lookup");
 const button = document.getElementById("submit");
@@ -24,7 +25,7 @@ async function applyConfig() {
   // Only the field's default: a field the visitor (or a password manager)
   // already changed keeps its value, since the browser shows the default
   // only until then.
-  if (base) baseURL.defaultValue = new URL(base, location.origin).href;
+  if (base) baseURL.defaultValue = resolve(base).href;
   const start = configSignIn(config.signIn);
   if (start) offerSignIn(start, base);
   const demo = demoLogin(config);
