@@ -11,6 +11,7 @@ import (
 // JavaScript globals, looked up once at start-up rather than on every call.
 var (
 	jsObject  = js.Global().Get("Object")
+	jsArray   = js.Global().Get("Array")
 	jsPromise = js.Global().Get("Promise")
 	jsError   = js.Global().Get("Error")
 	jsJSON    = js.Global().Get("JSON")

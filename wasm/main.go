@@ -65,15 +65,19 @@ func install(e export) {
 // "sipgate-account.exports". The loader forwards exactly those to a module
 // in a Worker, so a function and an option are each named once, here.
 func declare() {
-	keys := make([]any, len(options))
-	for i, o := range options {
-		keys[i] = o.key
+	keys := jsArray.New()
+	for _, o := range options {
+		keys.Call("push", o.key)
 	}
-	list := make([]any, len(exports))
-	for i, e := range exports {
-		list[i] = map[string]any{"name": e.name, "optionsAt": e.optionsAt, "optionKeys": keys}
+	list := jsArray.New()
+	for _, e := range exports {
+		d := newObject()
+		d.Set("name", e.name)
+		d.Set("optionsAt", e.optionsAt)
+		d.Set("optionKeys", keys)
+		list.Call("push", d)
 	}
-	jsReflect.Call("set", js.Global(), registered("sipgate-account.exports"), js.ValueOf(list))
+	jsReflect.Call("set", js.Global(), registered("sipgate-account.exports"), list)
 }
 
 // start begins one call and returns its promise. The arguments are read
@@ -362,9 +366,10 @@ func errorToJS(err error) js.Value {
 	if !ok {
 		f = &failure{code: sipgate.CodeInternal, message: err.Error()}
 	}
-	facts := map[string]any{"code": string(f.code)}
+	facts := newObject()
+	facts.Set("code", string(f.code))
 	if f.code == sipgate.CodeTimeout && f.timeout > 0 {
-		facts["timeoutMs"] = float64(f.timeout) / float64(time.Millisecond)
+		facts.Set("timeoutMs", float64(f.timeout)/float64(time.Millisecond))
 	}
 	if class := jsReflect.Call("get", js.Global(), registered("sipgate-account.SipgateError")); class.Type() == js.TypeFunction {
 		if e, err := try(func() js.Value { return class.New(f.message, facts) }); err == nil {
@@ -373,9 +378,7 @@ func errorToJS(err error) js.Value {
 	}
 	e := jsError.New(f.message)
 	e.Set("name", "SipgateError")
-	for k, v := range facts {
-		e.Set(k, v)
-	}
+	jsObject.Call("assign", e, facts)
 	return e
 }
 
