@@ -165,6 +165,9 @@ func TestBundlers(t *testing.T) {
 				url += "?"
 			}
 			lookUpInBundle(t, url)
+			// The module on the page's thread: the host module comes as the
+			// chunk the bundler split off for the loader's import of it.
+			lookUpInBundle(t, url+"thread=page&")
 			// The module came from the bundle: the asset the bundler emitted.
 			if wasm.Load() == 0 {
 				t.Errorf("the module was not fetched from the bundle at %s", srv.URL)
@@ -214,8 +217,12 @@ func lookUpInBundle(t *testing.T, appURL string) {
 			t.Errorf("with %s: %q\nconsole:\n%s", way, got[way], log.text())
 		}
 	}
-	if got["thread"] != "worker, Go on the page: false" {
-		t.Errorf("the module ran in %q, want its Worker\nconsole:\n%s", got["thread"], log.text())
+	want := "worker, Go on the page: false"
+	if strings.Contains(appURL, "thread=page") {
+		want = "page, Go on the page: true"
+	}
+	if got["thread"] != want {
+		t.Errorf("the module ran in %q, want %q\nconsole:\n%s", got["thread"], want, log.text())
 	}
 }
 

@@ -23,9 +23,13 @@ function show(id, text) {
   if (node) node.textContent = text;
 }
 
+// ?thread=page: the module on the page's thread, where the loader imports
+// the host module itself (a chunk the bundler split off).
+const onPage = params.get("thread") === "page";
+
 async function withLoad() {
   try {
-    const { fetchAccount } = await load(files);
+    const { fetchAccount } = await load({ ...files, worker: !onPage });
     const r = await fetchAccount(DEMO.user, DEMO.pass, { baseURL: api });
     show("load-result", r.ok ? `company: ${r.account.company}` : `error: ${r.error.code}`);
     // Where the module runs: the loader's sipgate-ready mark says, and Go's
