@@ -37,13 +37,20 @@ export function pins(integrity) {
 /** Whether load() was given pins. */
 export const pinned = (files) => Object.keys(files.integrity).length > 0;
 
+/** checkable refuses a pin for a file with no URL to check it at. */
+export function checkable(files, file) {
+  if (!files[file]) {
+    throw uncheckable(pinnable[file], "this copy of sipgate-account.js has no URL of its own, so name the file's URL (load({ workerURL, wasmExecURL })).");
+  }
+}
+
 /**
  * The text of a file fetched with its pin: the browser hands it over only
  * if its bytes are the pinned ones.
  */
 export async function verifiedText(files, file) {
+  checkable(files, file);
   const url = files[file];
-  if (!url) throw uncheckable(pinnable[file], "this copy of sipgate-account.js has no URL of its own, so name the file's URL (load({ workerURL, wasmExecURL })).");
   let resp;
   try {
     resp = await fetch(url, { integrity: files.integrity[file] });

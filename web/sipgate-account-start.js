@@ -12,7 +12,7 @@
 
 import { open } from "./sipgate-account-calls.js";
 import { describe, pageThreadWarning } from "./sipgate-account-errors.js";
-import { pinned, script, verifiedText } from "./sipgate-account-integrity.js";
+import { checkable, pinned, script, verifiedText } from "./sipgate-account-integrity.js";
 import { shown } from "./sipgate-account-urls.js";
 
 /**
@@ -57,7 +57,8 @@ const SERVE = Symbol.for("sipgate-account.serve");
 // import (a chunk of its own, fetched only when it is needed).
 async function hostOnPage(files) {
   if (pinned(files)) {
-    await verifiedURLs(files);
+    checkable(files, "wasmExec");
+    checkable(files, "worker");
     await script(files, "wasmExec", false);
     delete globalThis[SERVE];
     await script(files, "worker", true);
@@ -68,11 +69,6 @@ async function hostOnPage(files) {
   } catch (err) {
     throw describe({ stage: "host", error: String(err) }, { ...files, worker: new URL("./sipgate-account-host.js", import.meta.url) });
   }
-}
-
-// verifiedURLs refuses pins for files with no URL to check them at.
-async function verifiedURLs(files) {
-  for (const file of ["wasmExec", "worker"]) if (!files[file]) await verifiedText(files, file);
 }
 
 // workerWays are the ways to start the host module in a module Worker, in
