@@ -15,6 +15,8 @@
 // This file only carries values across and reports facts: the module's
 // rules and words stay in Go, the loader's words in the loader.
 //
+// The messages, declared once here: a test holds this file and the
+// loader's side (sipgate-account-calls.js) to this list.
 // Messages from the loader:
 //   {type: "start", wasm, wasmExec,        load and run the module; integrity:
 //    integrity}                            the .wasm's pinned value, if any
