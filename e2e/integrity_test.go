@@ -250,3 +250,40 @@ func TestPinsCannotBeSkipped(t *testing.T) {
 		t.Errorf("pins that cannot be checked: %v, want both refused with INTEGRITY", got)
 	}
 }
+
+// TestPinnedScriptBlockedByPolicy: on the page's thread a pinned script
+// that the page's policy blocks is told as blocked, naming the directive,
+// not as bytes that failed their pin (its bytes are the pinned ones).
+func TestPinnedScriptBlockedByPolicy(t *testing.T) {
+	_, raw := manifest(t)
+	loaderOrigin := strings.TrimSuffix(pageURL, "/")
+	policy := http.Header{"Content-Security-Policy": {"worker-src 'none'; script-src " + loaderOrigin + " 'wasm-unsafe-eval'"}}
+	strict := httptest.NewServer(withBlankPage(http.NotFoundHandler(), policy))
+	defer strict.Close()
+	for _, c := range []struct{ option, file string }{
+		{"wasmExecURL", "wasm_exec.js"},
+		{"workerURL", "sipgate-account-host.js"},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			tab, log := newTab(t)
+			if err := chromedp.Do(tab, chromedp.Navigate(strict.URL+"/blank.html")); err != nil {
+				t.Fatal(err)
+			}
+			got := evaluate[map[string]any](t, tab, `(async () => {
+				const m = await import(`+js(pageURL+"sipgate-account.js")+`);
+				try {
+					await m.load({integrity: `+raw+`, `+c.option+`: `+js(otherOrigin+"/"+c.file)+`});
+					return {loaded: true};
+				} catch (e) {
+					return {name: e.name, code: e.code, message: e.message, url: e.url};
+				}
+			})()`)
+			msg, _ := got["message"].(string)
+			if got["name"] != "SipgateLoadError" || got["code"] == "INTEGRITY" || got["url"] != otherOrigin+"/"+c.file ||
+				!strings.Contains(msg, "Content-Security-Policy blocks it (script-src") {
+				t.Errorf("load() with %s blocked by the page's script-src: %v, want a SipgateLoadError that names the policy", c.file, got)
+				t.Logf("console:\n%s", log.text())
+			}
+		})
+	}
+}

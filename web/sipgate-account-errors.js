@@ -86,6 +86,10 @@ export function describe(f, files) {
   const givenWasm = named.wasm === true, givenExec = named.wasmExec === true;
   switch (f.stage) {
     case "host":
+      if (f.violation) {
+        return new SipgateLoadError(`${shown(files.worker)} could not be loaded: this page's Content-Security-Policy blocks it (${f.violation.directive}). ` +
+          `Add ${files.worker.origin} to the policy's script-src.`, files.worker);
+      }
       return new SipgateLoadError(`${shown(files.worker)} could not be fetched` + (f.status ? `: HTTP ${f.status}.` : " (missing, or a network error).") +
         " Serve sipgate-account-host.js beside sipgate-account.js, or name it with load({ workerURL }).", files.worker);
     case "runtime":

@@ -69,19 +69,36 @@ export async function verifiedText(files, file) {
  */
 export function script(files, file, module) {
   const url = files[file];
+  const stage = file === "wasmExec" ? "runtime" : "host";
   return new Promise((resolve, reject) => {
     const el = document.createElement("script");
     if (module) el.type = "module";
     el.src = url.href;
     if (files.integrity[file]) el.integrity = files.integrity[file];
     el.crossOrigin = "anonymous";
-    el.onload = () => resolve();
-    // A pinned script that its server serves and that still did not run
-    // was refused by its pin: the bytes the browser's script loader got
-    // are not the pinned ones (whatever fetch() gets).
+    // The page's policy may block the file: that is told by a violation
+    // event (a task of its own, so one more task is waited for), never by
+    // the error event, which is the same for a refused pin.
+    let violation = null;
+    const record = (e) => {
+      if (e.blockedURI && url.href.startsWith(e.blockedURI)) violation ??= { directive: e.effectiveDirective || e.violatedDirective };
+    };
+    document.addEventListener("securitypolicyviolation", record);
+    const done = () => document.removeEventListener("securitypolicyviolation", record);
+    el.onload = () => {
+      done();
+      resolve();
+    };
+    // A pinned script that its server serves, that no policy blocked and
+    // that still did not run was refused by its pin: the bytes the
+    // browser's script loader got are not the pinned ones (whatever
+    // fetch() gets).
     el.onerror = async () => {
+      await new Promise((next) => setTimeout(next, 0));
+      done();
+      if (violation) return reject(describe({ stage, violation }, files));
       const refused = files.integrity[file] && (await served(url));
-      reject(refused ? pinError(url, pinnable[file], files.integrity[file]) : describe({ stage: file === "wasmExec" ? "runtime" : "host" }, files));
+      reject(refused ? pinError(url, pinnable[file], files.integrity[file]) : describe({ stage }, files));
     };
     document.head.append(el);
   });
