@@ -94,6 +94,33 @@ func TestFaults(t *testing.T) {
 		wantAlive(t, tab)
 	})
 
+	t.Run("limits of different lengths", func(t *testing.T) {
+		// The module sets one timeout for the earliest limit of the calls
+		// under way: a shorter limit after a longer one, the limit left
+		// after one fired, and a call after all have fired each still
+		// time out, the shorter first.
+		script := `(async () => {
+			const u = ` + js(fakeapi.DemoUser) + `, p = ` + js(fakeapi.DemoPassword) + `, hang = "ORIGIN/scenario/hang/v2";
+			const first = await fetchAccount(u, p, {baseURL: "ORIGIN/v2", timeoutMs: 60000}).then((r) => r.status);
+			const order = [];
+			const limited = (name, ms) => fetchAccount(u, p, {baseURL: hang, timeoutMs: ms})
+				.then(() => "resolved", (e) => { order.push(name); return e.code + " " + e.timeoutMs; });
+			const [long, short] = await Promise.all([limited("long", 1500), limited("short", 300)]);
+			const again = await limited("again", 200);
+			return JSON.stringify({first, long, short, again, order: order.join(",")});
+		})()`
+		v, err := runJS(tab, strings.ReplaceAll(script, "ORIGIN", strings.TrimSuffix(pageURL, "/")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := `{"first":200,"long":"TIMEOUT 1500","short":"TIMEOUT 300","again":"TIMEOUT 200","order":"short,long,again"}`
+		if v != want {
+			t.Errorf("calls under limits of 60000, 1500, 300 and 200 ms:\n got %s\nwant %s", v, want)
+		}
+		wantNothingInFlight(t)
+		wantAlive(t, tab)
+	})
+
 	t.Run("5 MiB body", func(t *testing.T) {
 		before := wasmMemory(t, tab)
 		for i := 0; i < 3; i++ {

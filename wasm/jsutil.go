@@ -4,6 +4,8 @@ package main
 
 import (
 	"fmt"
+	"math"
+	"sync"
 	"syscall/js"
 	"time"
 )
@@ -18,8 +20,7 @@ var (
 	jsReflect = js.Global().Get("Reflect")
 	jsSymbol  = js.Global().Get("Symbol")
 	// The event loop's timer, for the calls' timeouts.
-	jsSetTimeout   = js.Global().Get("setTimeout")
-	jsClearTimeout = js.Global().Get("clearTimeout")
+	jsSetTimeout = js.Global().Get("setTimeout")
 	// abortSignalProto tells AbortSignals apart (see isAbortSignal).
 	abortSignalProto = js.Global().Get("AbortSignal").Get("prototype")
 	// pageOrigin is what a baseURL that is a path (like /v2) resolves
@@ -139,33 +140,98 @@ func isWellFormed(str js.Value) bool {
 // days); it runs a longer one at once.
 const maxTimeout = (1<<31 - 1) * time.Millisecond
 
-// jsAfterFunc is time.AfterFunc on the event loop's setTimeout: one timeout
-// set, and cleared when the call ends first. A Go runtime timer would set
-// and clear a JavaScript timeout each time Go waits for the network, which
-// make bench measured at a few percent of a call. Longer delays than
-// setTimeout keeps are left to the Go runtime.
+// jsAfterFunc is time.AfterFunc on the event loop's setTimeout. A Go
+// runtime timer would set and clear a JavaScript timeout each time Go
+// waits for the network, and one JavaScript timeout a call still costs a
+// function wrapper and two calls into JavaScript, which make bench
+// measured at a few percent of a call. So the calls' deadlines are kept
+// here, and one timeout is set for the earliest: a call that ends first
+// only drops its deadline, and the timeout, when it fires, runs what is
+// due and sets itself again for what is left. With calls one after
+// another under the same limit, that is one timeout per limit, not one
+// per call. Longer delays than setTimeout keeps are left to the Go
+// runtime.
 func jsAfterFunc(d time.Duration, f func()) (stop func() bool) {
 	if d > maxTimeout {
 		return time.AfterFunc(d, f).Stop
 	}
-	pending := true
-	var fire js.Func
-	fire = js.FuncOf(func(js.Value, []js.Value) any {
-		if pending {
-			pending = false
-			fire.Release()
-			f()
-		}
-		return nil
-	})
-	id := jsSetTimeout.Invoke(fire, float64(d)/float64(time.Millisecond))
+	return deadlines.add(time.Since(epoch)+d, f)
+}
+
+// epoch is the module's start; deadlines are kept as durations since it,
+// on the monotonic clock.
+var epoch = time.Now()
+
+// deadlines are the pending jsAfterFunc calls and the one timeout set for
+// them.
+var deadlines = timers{due: map[*deadline]struct{}{}}
+
+type deadline struct {
+	at time.Duration
+	f  func()
+}
+
+type timers struct {
+	mu    sync.Mutex
+	due   map[*deadline]struct{}
+	armed time.Duration // when the earliest timeout set fires; 0: none set
+	tick  js.Func
+}
+
+func (t *timers) add(at time.Duration, f func()) (stop func() bool) {
+	dl := &deadline{at, f}
+	t.mu.Lock()
+	t.due[dl] = struct{}{}
+	if t.armed == 0 || at < t.armed {
+		t.arm(at)
+	}
+	t.mu.Unlock()
 	return func() bool {
-		if !pending {
-			return false
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		_, pending := t.due[dl]
+		delete(t.due, dl)
+		return pending
+	}
+}
+
+// arm sets a timeout for at; t.mu is held.
+func (t *timers) arm(at time.Duration) {
+	if t.tick.IsUndefined() {
+		t.tick = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			t.fire(time.Duration(args[0].Float()))
+			return nil
+		})
+	}
+	t.armed = at
+	wait := max(at-time.Since(epoch), 0)
+	jsSetTimeout.Invoke(t.tick, math.Ceil(float64(wait)/float64(time.Millisecond)), float64(at))
+}
+
+// fire runs the deadlines that are due and sets the timeout again for the
+// earliest one left. firedFor is the time the firing timeout was set for.
+func (t *timers) fire(firedFor time.Duration) {
+	t.mu.Lock()
+	if firedFor == t.armed {
+		t.armed = 0
+	}
+	now := time.Since(epoch)
+	var run []func()
+	var next time.Duration
+	for dl := range t.due {
+		switch {
+		case dl.at <= now:
+			run = append(run, dl.f)
+			delete(t.due, dl)
+		case next == 0 || dl.at < next:
+			next = dl.at
 		}
-		pending = false
-		jsClearTimeout.Invoke(id)
-		fire.Release()
-		return true
+	}
+	if next != 0 && (t.armed == 0 || next < t.armed) {
+		t.arm(next)
+	}
+	t.mu.Unlock()
+	for _, f := range run {
+		f()
 	}
 }
