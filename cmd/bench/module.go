@@ -133,17 +133,21 @@ func perCall(tab context.Context, calls int) (Calls, error) {
 	kinds := []string{"ourCall", "plainCall", "minimalCall", "minimalWorkerCall"}
 	times := make([][]float64, len(kinds))
 	for _, k := range kinds {
-		if _, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(%s, 20)", k), chromedp.EvalAwaitPromise)); err != nil {
+		if _, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(%s, 150)", k), chromedp.EvalAwaitPromise)); err != nil {
 			return Calls{}, err // warm-up
 		}
 	}
-	// Each block's order turns round, so that no kind always runs first.
+	// The blocks run in the orders of a balanced Latin square, so that no
+	// kind always runs first, nor always right after the same other kind:
+	// a block runs slower after another thread's block (the floor's Worker
+	// after the page's Go, say), and a fixed neighbour would charge one
+	// kind with it.
+	orders := balanced(len(kinds))
 	var workerRatios []float64
 	for b := 0; len(times[0]) < calls; b++ {
 		n := min(block, calls-len(times[0]))
 		means := make([]float64, len(kinds))
-		for j := range kinds {
-			i := (j + b) % len(kinds)
+		for _, i := range orders[b%len(orders)] {
 			t, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(%s, %d)", kinds[i], n), chromedp.EvalAwaitPromise))
 			if err != nil {
 				return Calls{}, err
@@ -155,6 +159,29 @@ func perCall(tab context.Context, calls int) (Calls, error) {
 	}
 	return Calls{N: calls, OursMs: median(times[0]), PlainMs: median(times[1]), FloorMs: median(times[2]),
 		FloorWorkerMs: median(times[3]), WorkerRatio: median(workerRatios)}, nil
+}
+
+// balanced returns the rows of a Williams square for an even n: n orders
+// of 0…n-1 in which every item runs first once and follows every other
+// item exactly once.
+func balanced(n int) [][]int {
+	first := make([]int, n)
+	for j, lo, hi := 0, 0, n-1; j < n; j++ {
+		if j%2 == 0 {
+			first[j], lo = lo, lo+1
+		} else {
+			first[j], hi = hi, hi-1
+		}
+	}
+	// first is 0, n-1, 1, n-2, …; each row adds its index to it.
+	rows := make([][]int, n)
+	for r := range rows {
+		rows[r] = make([]int, n)
+		for j, v := range first {
+			rows[r][j] = (v + r) % n
+		}
+	}
+	return rows
 }
 
 func mean(v []float64) float64 {
