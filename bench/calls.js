@@ -31,27 +31,35 @@
     go.run(instance);
   };
   // The floor in a module Worker (bench/minimalclient/worker.js), called
-  // with a message per call, as the module is in its Worker.
-  globalThis.loadMinimalWorker = () => new Promise((resolve, reject) => {
-    const worker = new Worker("/bench/minimal/worker.js", { type: "module" });
+  // with a message per call, as the module is in its Worker; and the
+  // module itself in such a Worker (module-worker.js), without its loader.
+  const messageWorker = (url, message) => new Promise((resolve, reject) => {
+    const worker = new Worker(url, { type: "module" });
     const pending = new Map();
     let next = 0;
     worker.onerror = reject;
     worker.onmessage = (e) => {
       if (e.data.ready) {
-        resolve();
+        resolve((settle) => {
+          const id = ++next;
+          pending.set(id, (d) => settle({ ok: d.status === 200, status: d.status }));
+          worker.postMessage({ id, ...message });
+        });
         return;
       }
       const settle = pending.get(e.data.id);
       pending.delete(e.data.id);
       settle(e.data);
     };
-    globalThis.minimalWorkerCall = () => new Promise((settle) => {
-      const id = ++next;
-      pending.set(id, (d) => settle({ ok: d.status === 200, status: d.status }));
-      worker.postMessage({ id, url: base + "/account", authorization: "Basic " + btoa(user + ":" + pass) });
-    });
   });
+  globalThis.loadMinimalWorker = async () => {
+    const send = await messageWorker("/bench/minimal/worker.js", { url: base + "/account", authorization: "Basic " + btoa(user + ":" + pass) });
+    globalThis.minimalWorkerCall = () => new Promise(send);
+  };
+  globalThis.loadModuleWorker = async () => {
+    const send = await messageWorker("/bench/minimal/module-worker.js", { user, pass, baseURL: base });
+    globalThis.moduleWorkerCall = () => new Promise(send);
+  };
   globalThis.timeEach = async (fn, n) => {
     const times = [];
     for (let i = 0; i < n; i++) {

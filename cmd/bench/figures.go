@@ -80,6 +80,12 @@ type Calls struct {
 	// blocks' ratios): a single call is timed to 0.1 ms only, and the
 	// machine's drift falls on both alike.
 	WorkerRatio float64 `json:"workerRatio"`
+	// ModuleWorkerMs is the module itself called in such a Worker, with
+	// no loader in between, and ModuleWorkerRatio its time against the
+	// floor's, as WorkerRatio: the module's own cost per call, apart from
+	// the loader's messages.
+	ModuleWorkerMs    float64 `json:"moduleWorkerMedianMs"`
+	ModuleWorkerRatio float64 `json:"moduleWorkerRatio"`
 	// IdleOursMs and IdleFloorWorkerMs are the first call after the page
 	// sat idle for two seconds, as a visitor's call is: medians over
 	// rounds that turn the order round; IdleRatio the median of the
@@ -191,6 +197,7 @@ func printTable(w io.Writer, f *Figures) {
 			f.Warm.RevalidatedMs, f.Warm.RevalidatedRequests, f.Warm.RevalidatedBytes, f.Warm.KeptMs, f.Warm.KeptRequests, f.Warm.KeptBytes)},
 		{"per call: fetchAccount / plain JS / floor (median)", fmt.Sprintf("%.3f ms / %.3f ms / %.3f ms = %.2f× / 1 / %.2f×", c.OursMs, c.PlainMs, c.FloorMs, c.OursMs/c.PlainMs, c.FloorMs/c.PlainMs)},
 		{"per call: fetchAccount (its Worker) / floor in a Worker: medians; median ratio of block means", fmt.Sprintf("%.3f ms / %.3f ms; %.2f×", c.OursMs, c.FloorWorkerMs, c.WorkerRatio)},
+		{"… the module alone in a Worker, no loader / floor in a Worker", fmt.Sprintf("%.3f ms / %.3f ms; %.2f×", c.ModuleWorkerMs, c.FloorWorkerMs, c.ModuleWorkerRatio)},
 		{fmt.Sprintf("first call after 2 s idle: fetchAccount / floor in a Worker: medians of %d; median ratio", c.IdleRounds), fmt.Sprintf("%.3f ms / %.3f ms; %.2f×", c.IdleOursMs, c.IdleFloorWorkerMs, c.IdleRatio)},
 		{fmt.Sprintf("%d concurrent: ours / plain JS", c.Burst), fmt.Sprintf("%.0f ms / %.0f ms = %.2f×", c.BurstMs, c.PlainBurstMs, c.BurstMs/c.PlainBurstMs)},
 		{fmt.Sprintf("linear memory before / after %d calls", f.Memory.Calls), fmt.Sprintf("%.1f MiB / %.1f MiB", float64(f.Memory.LinearBefore)/(1<<20), float64(f.Memory.LinearAfter)/(1<<20))},

@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	loads := flags.Int("loads", 10, "fresh page loads for the ready time, and repeat visits")
 	linkLoads := flags.Int("link-loads", 3, "visits of each page on the emulated link")
 	lighthouseRuns := flags.Int("lighthouse-runs", 3, "Lighthouse runs per page")
-	calls := flags.Int("calls", 300, "sequential calls of each kind for the per-call figure")
+	calls := flags.Int("calls", 1000, "sequential calls of each kind for the per-call figure")
 	burst := flags.Int("burst", 1000, "concurrent calls")
 	memCalls := flags.Int("memory-calls", 10000, "sequential calls for the memory figure")
 	proxyCalls := flags.Int("proxy-calls", 300, "sequential calls through each deployment of the proxy")
@@ -126,7 +126,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`)),
 		chromedp.Evaluate[chromedp.Void](config+string(callsJS)),
 		chromedp.Evaluate[chromedp.Void](`loadMinimal()`, chromedp.EvalAwaitPromise),
-		chromedp.Evaluate[chromedp.Void](`loadMinimalWorker()`, chromedp.EvalAwaitPromise)); err != nil {
+		chromedp.Evaluate[chromedp.Void](`loadMinimalWorker()`, chromedp.EvalAwaitPromise),
+		chromedp.Evaluate[chromedp.Void](`loadModuleWorker()`, chromedp.EvalAwaitPromise)); err != nil {
 		return err
 	}
 	if f.Calls, err = perCall(tab, *calls); err != nil {
@@ -202,13 +203,14 @@ func floorRoot(web, bench, minimal string) (string, error) {
 		return "", err
 	}
 	files := map[string]string{
-		"index.html":      filepath.Join(bench, "minimalclient", "index.html"),
-		"loader.js":       filepath.Join(bench, "minimalclient", "loader.js"),
-		"worker.js":       filepath.Join(bench, "minimalclient", "worker.js"),
-		"wasm_exec.js":    filepath.Join(web, "wasm_exec.js"),
-		"minimal.wasm":    minimal,
-		"minimal.wasm.br": minimal + ".br",
-		"minimal.wasm.gz": minimal + ".gz",
+		"index.html":       filepath.Join(bench, "minimalclient", "index.html"),
+		"loader.js":        filepath.Join(bench, "minimalclient", "loader.js"),
+		"worker.js":        filepath.Join(bench, "minimalclient", "worker.js"),
+		"module-worker.js": filepath.Join(bench, "minimalclient", "module-worker.js"),
+		"wasm_exec.js":     filepath.Join(web, "wasm_exec.js"),
+		"minimal.wasm":     minimal,
+		"minimal.wasm.br":  minimal + ".br",
+		"minimal.wasm.gz":  minimal + ".gz",
 	}
 	// In name order, so that the module is written before its copies (the
 	// server sends no copy older than its file).

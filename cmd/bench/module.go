@@ -130,7 +130,7 @@ func noNetworkRecording() chromedp.Action[chromedp.Void] {
 // client's calls, so that drift of the machine falls on all alike.
 func perCall(tab context.Context, calls int) (Calls, error) {
 	const block = 25
-	kinds := []string{"ourCall", "plainCall", "minimalCall", "minimalWorkerCall"}
+	kinds := []string{"ourCall", "plainCall", "minimalCall", "minimalWorkerCall", "moduleWorkerCall"}
 	times := make([][]float64, len(kinds))
 	for _, k := range kinds {
 		if _, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf("timeEach(%s, 150)", k), chromedp.EvalAwaitPromise)); err != nil {
@@ -143,7 +143,7 @@ func perCall(tab context.Context, calls int) (Calls, error) {
 	// after the page's Go, say), and a fixed neighbour would charge one
 	// kind with it.
 	orders := balanced(len(kinds))
-	var workerRatios []float64
+	var workerRatios, moduleRatios []float64
 	for b := 0; len(times[0]) < calls; b++ {
 		n := min(block, calls-len(times[0]))
 		means := make([]float64, len(kinds))
@@ -156,14 +156,17 @@ func perCall(tab context.Context, calls int) (Calls, error) {
 			means[i] = mean(t)
 		}
 		workerRatios = append(workerRatios, means[0]/means[3])
+		moduleRatios = append(moduleRatios, means[4]/means[3])
 	}
 	return Calls{N: calls, OursMs: median(times[0]), PlainMs: median(times[1]), FloorMs: median(times[2]),
-		FloorWorkerMs: median(times[3]), WorkerRatio: median(workerRatios)}, nil
+		FloorWorkerMs: median(times[3]), WorkerRatio: median(workerRatios),
+		ModuleWorkerMs: median(times[4]), ModuleWorkerRatio: median(moduleRatios)}, nil
 }
 
-// balanced returns the rows of a Williams square for an even n: n orders
-// of 0…n-1 in which every item runs first once and follows every other
-// item exactly once.
+// balanced returns the orders of a Williams design for n items: orders of
+// 0…n-1 in which every item runs first equally often and follows every
+// other item equally often (n orders for an even n; for an odd n, 2n: the
+// square and its mirror).
 func balanced(n int) [][]int {
 	first := make([]int, n)
 	for j, lo, hi := 0, 0, n-1; j < n; j++ {
@@ -174,11 +177,21 @@ func balanced(n int) [][]int {
 		}
 	}
 	// first is 0, n-1, 1, n-2, …; each row adds its index to it.
-	rows := make([][]int, n)
-	for r := range rows {
-		rows[r] = make([]int, n)
+	var rows [][]int
+	for r := 0; r < n; r++ {
+		row := make([]int, n)
 		for j, v := range first {
-			rows[r][j] = (v + r) % n
+			row[j] = (v + r) % n
+		}
+		rows = append(rows, row)
+	}
+	if n%2 == 1 {
+		for _, row := range rows[:n] {
+			mirror := make([]int, n)
+			for j, v := range row {
+				mirror[n-1-j] = v
+			}
+			rows = append(rows, mirror)
 		}
 	}
 	return rows
