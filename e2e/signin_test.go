@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,17 +43,30 @@ type signinWorld struct {
 	login    *fakeapi.Login
 	loginURL string
 	apiURL   string
+	// tokenCalls counts the calls to the token endpoint, which spend the
+	// client's secret.
+	tokenCalls atomic.Int64
 }
 
 func newSigninWorld(t *testing.T) *signinWorld {
 	t.Helper()
-	login := fakeapi.NewLogin()
-	ls := httptest.NewServer(login.Handler())
+	w := &signinWorld{login: fakeapi.NewLogin()}
+	ls := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/token") {
+			w.tokenCalls.Add(1)
+		}
+		w.login.Handler().ServeHTTP(rw, r)
+	}))
 	t.Cleanup(ls.Close)
-	api := httptest.NewServer(fakeapi.Handler(fakeapi.Config{NoCORS: true, Login: login}))
+	api := httptest.NewServer(fakeapi.Handler(fakeapi.Config{NoCORS: true, Login: w.login}))
 	t.Cleanup(api.Close)
-	return &signinWorld{login: login, loginURL: ls.URL, apiURL: api.URL}
+	w.loginURL, w.apiURL = ls.URL, api.URL
+	return w
 }
+
+// signinLimit is the hosts' requests a minute per client here: every
+// request of these tests comes from 127.0.0.1.
+const signinLimit = 1000
 
 // signinHost starts a host for the client (id, secret): "serve" or "worker".
 type signinHost func(t *testing.T, w *signinWorld, id, secret string) string
@@ -62,11 +77,11 @@ var signinHosts = []struct {
 }{
 	{"cmd/serve -proxy", func(t *testing.T, w *signinWorld, id, secret string) string {
 		t.Helper()
-		proxy, err := apiproxy.New(apiproxy.Config{Upstream: w.apiURL})
+		proxy, err := apiproxy.New(apiproxy.Config{Upstream: w.apiURL, Limit: signinLimit})
 		if err != nil {
 			t.Fatal(err)
 		}
-		flow, err := signin.New(signin.Config{ClientID: id, ClientSecret: secret, LoginServer: w.loginURL})
+		flow, err := signin.New(signin.Config{ClientID: id, ClientSecret: secret, LoginServer: w.loginURL, Limit: signinLimit})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +95,7 @@ var signinHosts = []struct {
 	}},
 	{"edge Worker", func(t *testing.T, w *signinWorld, id, secret string) string {
 		t.Helper()
-		return runWorker(t, workerd.Config{Upstream: w.apiURL, ClientID: id, ClientSecret: secret, LoginServer: w.loginURL}).URL
+		return runWorker(t, workerd.Config{Upstream: w.apiURL, ClientID: id, ClientSecret: secret, LoginServer: w.loginURL, Limit: signinLimit}).URL
 	}},
 }
 
@@ -576,6 +591,34 @@ func callbackPage(t *testing.T, world *signinWorld, base string) {
 			t.Error("the sign-in did not run to its end, so the test proves nothing")
 		}
 	})
+}
+
+// TestForgedCallbacks: in both hosts, 100 callbacks whose state and
+// cookie a client made itself are refused without a token call, which
+// would spend the client's secret at the login server.
+func TestForgedCallbacks(t *testing.T) {
+	for _, host := range signinHosts {
+		t.Run(host.name, func(t *testing.T) {
+			world := newSigninWorld(t)
+			base := host.start(t, world, fakeapi.DemoClientID, fakeapi.DemoClientSecret)
+			for i := 0; i < 100; i++ {
+				req, _ := http.NewRequest("GET", fmt.Sprintf("%s/oauth/callback?state=S%d&code=C%d", base, i, i), nil)
+				req.Header.Set("Cookie", fmt.Sprintf("sipgate_signin=S%d.V%d", i, i))
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if !strings.Contains(string(b), `"code":"STATE"`) {
+					t.Fatalf("forged callback %d: %d %.300s, want a STATE refusal", i, resp.StatusCode, b)
+				}
+			}
+			if n := world.tokenCalls.Load(); n != 0 {
+				t.Errorf("100 forged callbacks made %d token calls", n)
+			}
+		})
+	}
 }
 
 // TestSignInPopupBlocked: with the browser's popup blocker on, signIn()

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"syscall/js"
 
-	"sipgate-account/internal/apiproxy"
+	"sipgate-account/internal/exchange"
 )
 
 // The shapes that cross between worker.mjs and Go, each read or written
@@ -85,7 +85,7 @@ func optionalString(v js.Value) string {
 // answer is a complete answer, with the security headers every answer
 // carries unless it sets its own (the sign-in's callback page has its own
 // policy).
-func answer(a *apiproxy.Answer) any {
+func answer(a *exchange.Answer) any {
 	h := security.Clone()
 	for k, v := range a.Header {
 		h[k] = v
@@ -97,7 +97,7 @@ func answer(a *apiproxy.Answer) any {
 
 // forward is the one upstream call to make: the proxy's GET, or the
 // sign-in's token call (a POST with a form).
-func forward(out *apiproxy.Outgoing) any {
+func forward(out *exchange.Outgoing) any {
 	f := map[string]any{"kind": "forward", "method": http.MethodGet, "url": out.URL, "headers": headerText(out.Header),
 		"timeoutMs": out.Timeout.Milliseconds(), "maxBytes": out.MaxBytes}
 	if out.Method != "" {

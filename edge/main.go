@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"sipgate-account/internal/apiproxy"
+	"sipgate-account/internal/exchange"
 	"sipgate-account/internal/signin"
 	"sipgate-account/internal/webheaders"
 )
@@ -80,7 +81,7 @@ func crossing(fn func(js.Value, []js.Value) any, onPanic func() any) js.Func {
 
 // internalError is a 500 with the security headers every answer carries.
 func internalError() any {
-	return answer(&apiproxy.Answer{Status: http.StatusInternalServerError,
+	return answer(&exchange.Answer{Status: http.StatusInternalServerError,
 		Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte("internal error in the proxy; the next request is served as usual")})
 }
 
@@ -158,7 +159,7 @@ func serve(_ js.Value, args []js.Value) any {
 	case strings.HasPrefix(u.EscapedPath(), "/v2/"):
 		p, err := proxyFor(env)
 		if err != nil {
-			return answer(&apiproxy.Answer{Status: http.StatusInternalServerError,
+			return answer(&exchange.Answer{Status: http.StatusInternalServerError,
 				Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte("the proxy is misconfigured: " + err.Error())})
 		}
 		a, out := p.Plan(r)
@@ -170,10 +171,10 @@ func serve(_ js.Value, args []js.Value) any {
 		f, err := flowFor(env)
 		switch {
 		case err != nil:
-			return answer(&apiproxy.Answer{Status: http.StatusInternalServerError,
+			return answer(&exchange.Answer{Status: http.StatusInternalServerError,
 				Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte("sign-in is misconfigured: " + err.Error())})
 		case f == nil:
-			return answer(&apiproxy.Answer{Status: http.StatusNotFound,
+			return answer(&exchange.Answer{Status: http.StatusNotFound,
 				Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte("sign-in is not set up here: the Worker has no SIPGATE_CLIENT_ID")})
 		}
 		a, out := f.Plan(r)
@@ -182,7 +183,7 @@ func serve(_ js.Value, args []js.Value) any {
 		}
 		return forward(out)
 	case u.Path == "/config.json":
-		return answer(&apiproxy.Answer{Status: http.StatusOK,
+		return answer(&exchange.Answer{Status: http.StatusOK,
 			Header: http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}}, Body: apiproxy.PageConfigJSON(signInPath(env))})
 	}
 	path := u.Path
@@ -206,8 +207,10 @@ func flowFor(env js.Value) (*signin.Flow, error) {
 		if id == "" && secret == "" {
 			return
 		}
+		limit, _ := strconv.Atoi(envString(env, "PROXY_LIMIT"))
 		flow, flowErr = signin.New(signin.Config{ClientID: id, ClientSecret: secret,
 			LoginServer: envString(env, "LOGIN_SERVER"), Scope: envString(env, "SIGNIN_SCOPE"), RedirectURL: envString(env, "REDIRECT_URL"),
+			Limit: limit, ClientIP: clientIP(envString(env, "TRUST_CLIENT_IP_HEADER")),
 			Logf: func(format string, args ...any) { println(fmt.Sprintf(format, args...)) }})
 	})
 	return flow, flowErr
@@ -271,7 +274,7 @@ func failed(_ js.Value, args []js.Value) any {
 	in := readUpstream(args[0])
 	err := errors.New(in.message)
 	if in.timedOut {
-		err = apiproxy.ErrTimeout
+		err = exchange.ErrTimeout
 	}
 	if signingIn(in) {
 		return answer(flow.Failed(logged(in), err))

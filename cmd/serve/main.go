@@ -52,7 +52,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	dir := flags.String("dir", "web", "the web root to serve")
 	proxy := flags.Bool("proxy", false, "forward GET /v2/account on this origin to the API (see -upstream)")
 	upstream := flags.String("upstream", apiproxy.DefaultUpstream, "with -proxy: the API's origin")
-	limit := flags.Int("proxy-limit", apiproxy.DefaultLimit, "with -proxy: requests a minute per client address")
+	limit := flags.Int("proxy-limit", apiproxy.DefaultLimit, "with -proxy: requests a minute per client address to /v2/account, and again to /oauth/")
 	timeout := flags.Duration("proxy-timeout", apiproxy.DefaultTimeout, "with -proxy: bound of an upstream call")
 	loginServer := flags.String("login-server", signin.DefaultLoginServer, "with -proxy and SIPGATE_CLIENT_ID: the login server's origin")
 	scope := flags.String("scope", signin.DefaultScope, "with -proxy and SIPGATE_CLIENT_ID: the scope sign-in asks for")
@@ -104,7 +104,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		cfg.Proxy, upstreamOrigin = p, p.Upstream()
 		if clientID != "" {
 			flow, err := signin.New(signin.Config{ClientID: clientID, ClientSecret: secret,
-				LoginServer: *loginServer, Scope: *scope, RedirectURL: *redirectURL, Logf: logger.Printf})
+				LoginServer: *loginServer, Scope: *scope, RedirectURL: *redirectURL, Limit: *limit, Logf: logger.Printf})
 			if err != nil {
 				return fmt.Errorf("sign-in: %w", err)
 			}

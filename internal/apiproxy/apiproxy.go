@@ -20,8 +20,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -29,6 +27,8 @@ import (
 	"strings"
 	"time"
 
+	"sipgate-account/internal/exchange"
+	"sipgate-account/internal/ratelimit"
 	"sipgate-account/sipgate"
 )
 
@@ -73,9 +73,10 @@ type Config struct {
 	Limit int
 	// Buckets keeps the rate limit's state; nil means in this process,
 	// for at most MaxClients clients at a time.
-	Buckets Buckets
-	// MaxClients bounds the clients tracked at once; 0 means the package's
-	// MaxClients. When full, the client idle the longest is forgotten.
+	Buckets ratelimit.Buckets
+	// MaxClients bounds the clients tracked at once; 0 means
+	// ratelimit.MaxClients. When full, the client idle the longest is
+	// forgotten.
 	MaxClients int
 	// ClientIP names the address a request comes from; nil means the host of
 	// RemoteAddr (right for a server that faces the browser directly). An
@@ -90,10 +91,9 @@ type Config struct {
 
 // Proxy is the handler New returns.
 type Proxy struct {
-	cfg       Config
-	upstream  *url.URL
-	transport http.RoundTripper
-	limiter   limiter
+	cfg      Config
+	upstream *url.URL
+	limiter  *ratelimit.Limiter
 }
 
 // ParseUpstream checks an upstream origin as New does and returns it as
@@ -143,10 +143,10 @@ func New(cfg Config) (*Proxy, error) {
 		cfg.Limit = DefaultLimit
 	}
 	if cfg.MaxClients <= 0 {
-		cfg.MaxClients = MaxClients
+		cfg.MaxClients = ratelimit.MaxClients
 	}
 	if cfg.Buckets == nil {
-		cfg.Buckets = NewMemoryBuckets(cfg.MaxClients)
+		cfg.Buckets = ratelimit.NewMemoryBuckets(cfg.MaxClients)
 	}
 	if cfg.ClientIP == nil {
 		cfg.ClientIP = remoteHost
@@ -157,46 +157,23 @@ func New(cfg Config) (*Proxy, error) {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	return &Proxy{
-		cfg:       cfg,
-		upstream:  up,
-		transport: transport(),
-		limiter:   limiter{buckets: cfg.Buckets, limit: cfg.Limit, now: cfg.Now},
-	}, nil
+	return &Proxy{cfg: cfg, upstream: up, limiter: ratelimit.New(cfg.Limit, cfg.Buckets, cfg.Now)}, nil
 }
 
 // Upstream is the origin the proxy forwards to.
 func (p *Proxy) Upstream() string { return p.upstream.String() }
 
-// The proxy is cut along decisions and I/O, so that each host does its own
-// I/O: ServeHTTP does it with Go's transport; the edge Worker with the
-// runtime's fetch, in the request's own context (a Workers runtime ties
-// every stream and timer to the request that made it), calling Plan,
-// Check, Finish and Failed for every decision. The rules live only here.
-
-// Answer is a complete answer of the proxy: status, headers and body.
-type Answer struct {
-	Status int
-	Header http.Header
-	Body   []byte
-}
-
-// Outgoing is the one request to send upstream, and the limits it is sent
-// within. The proxy's are GETs; package signin's token call is a POST with
-// a form (Method and Body).
-type Outgoing struct {
-	Method   string // "" is GET
-	Body     []byte
-	URL      string
-	Header   http.Header
-	Timeout  time.Duration
-	MaxBytes int // read at most MaxBytes+1 of the answer's body; more is too much
-}
+// The proxy is cut along decisions and I/O (see package exchange), so
+// that each host does its own I/O: ServeHTTP with Go's transport; the edge
+// Worker with the runtime's fetch, in the request's own context (a Workers
+// runtime ties every stream and timer to the request that made it),
+// calling Plan, Check, Finish and Failed for every decision. The rules
+// live only here.
 
 // Plan decides what to do with a request: answer it here (a path or method
 // not forwarded, a request with a body, a client over its limit), or send
 // Outgoing upstream. It spends a token of the client's allowance.
-func (p *Proxy) Plan(r *http.Request) (*Answer, *Outgoing) {
+func (p *Proxy) Plan(r *http.Request) (*exchange.Answer, *exchange.Outgoing) {
 	route, ok := match(r)
 	switch {
 	case !ok && route.path == "":
@@ -214,11 +191,11 @@ func (p *Proxy) Plan(r *http.Request) (*Answer, *Outgoing) {
 		return p.answer(http.StatusBadRequest, "a "+r.Method+" request has no body; this one had one, and nothing was forwarded",
 			http.Header{"Connection": {"close"}}), nil
 	}
-	if wait, ok := p.limiter.take(p.cfg.ClientIP(r)); !ok {
+	if wait, ok := p.limiter.Take(p.cfg.ClientIP(r)); !ok {
 		return p.answer(http.StatusTooManyRequests, fmt.Sprintf("this proxy allows %d requests a minute from one address", p.cfg.Limit),
-			http.Header{"Retry-After": {strconv.Itoa(int(math.Ceil(wait.Seconds())))}}), nil
+			http.Header{"Retry-After": {ratelimit.RetryAfter(wait)}}), nil
 	}
-	out := &Outgoing{URL: p.upstream.String() + r.URL.Path, Header: http.Header{}, Timeout: p.cfg.Timeout, MaxBytes: sipgate.MaxBodyBytes}
+	out := &exchange.Outgoing{URL: p.upstream.String() + r.URL.Path, Header: http.Header{}, Timeout: p.cfg.Timeout, MaxBytes: sipgate.MaxBodyBytes}
 	for _, k := range forwardHeaders {
 		if v := r.Header.Values(k); len(v) > 0 {
 			out.Header[k] = v
@@ -235,7 +212,7 @@ func (p *Proxy) Plan(r *http.Request) (*Answer, *Outgoing) {
 // final one never get here, the transport reads past them; a 101 switches
 // protocols, which nothing here may), or a coding the host's transport did
 // not undo.
-func (p *Proxy) Check(r *http.Request, status int, header http.Header) *Answer {
+func (p *Proxy) Check(r *http.Request, status int, header http.Header) *exchange.Answer {
 	switch enc := header.Get("Content-Encoding"); {
 	case status < 200:
 		return p.Failed(r, fmt.Errorf("%w: %d", errInformational, status))
@@ -250,7 +227,7 @@ func (p *Proxy) Check(r *http.Request, status int, header http.Header) *Answer {
 // Finish passes the upstream answer on: its status, the returnHeaders and
 // the body, which the host read up to MaxBytes+1 bytes; more than MaxBytes
 // is a 502.
-func (p *Proxy) Finish(r *http.Request, status int, header http.Header, body []byte) *Answer {
+func (p *Proxy) Finish(r *http.Request, status int, header http.Header, body []byte) *exchange.Answer {
 	if len(body) > sipgate.MaxBodyBytes {
 		return p.Failed(r, errTooLarge)
 	}
@@ -263,35 +240,31 @@ func (p *Proxy) Finish(r *http.Request, status int, header http.Header, body []b
 	// An account answer is personal: no cache may keep it.
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	return &Answer{Status: status, Header: h, Body: body}
+	return &exchange.Answer{Status: status, Header: h, Body: body}
 }
 
 // Failed answers an upstream call that got no usable answer: 504 when the
 // API took too long, 502 when it could not be reached or answered what
 // cannot be passed on; the module reports both as SERVER_ERROR. It logs
-// one line, without any header.
-func (p *Proxy) Failed(r *http.Request, err error) *Answer {
+// one line, without any header, and what came from the network quoted.
+func (p *Proxy) Failed(r *http.Request, err error) *exchange.Answer {
 	switch {
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrTimeout):
-		p.cfg.Logf("proxy: %s %s: the API did not answer within %s", r.Method, r.URL.Path, p.cfg.Timeout)
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, exchange.ErrTimeout):
+		p.cfg.Logf("proxy: %s %q: the API did not answer within %s", r.Method, r.URL.Path, p.cfg.Timeout)
 		return p.answer(http.StatusGatewayTimeout, fmt.Sprintf("the sipgate API did not answer within %s", p.cfg.Timeout), nil)
 	case errors.Is(err, errTooLarge), errors.Is(err, errInformational), errors.Is(err, errEncoded), errors.Is(err, errStatus):
-		p.cfg.Logf("proxy: %s %s: %v", r.Method, r.URL.Path, err)
+		p.cfg.Logf("proxy: %s %q: %q", r.Method, r.URL.Path, err.Error())
 		return p.answer(http.StatusBadGateway, err.Error(), nil)
 	}
-	p.cfg.Logf("proxy: %s %s: upstream: %v", r.Method, r.URL.Path, err)
+	p.cfg.Logf("proxy: %s %q: upstream: %q", r.Method, r.URL.Path, err.Error())
 	return p.answer(http.StatusBadGateway, "the sipgate API could not be reached", nil)
 }
-
-// ErrTimeout is what a host reports to Failed when its own timer (not a
-// Go context) ended the upstream call.
-var ErrTimeout = errors.New("the upstream call timed out")
 
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a, out := p.Plan(r); a != nil {
 		a.Write(w)
 	} else {
-		p.forward(w, r, out)
+		exchange.Serve(w, r, p, out)
 	}
 }
 
@@ -336,39 +309,6 @@ func hasBody(r *http.Request) bool {
 	return false
 }
 
-// forward sends out with Go's transport (the request's context ends the
-// call when the browser goes away) and writes what Finish or Failed say.
-func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, out *Outgoing) {
-	ctx, cancel := context.WithTimeout(r.Context(), out.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, out.URL, nil)
-	if err != nil {
-		p.Failed(r, err).Write(w)
-		return
-	}
-	req.Header = out.Header
-	// Go would add its own User-Agent; an explicitly empty one is not sent.
-	req.Header["User-Agent"] = []string{""}
-	setFetchOptions(req.Header)
-	resp, err := p.transport.RoundTrip(req)
-	if err == nil {
-		defer resp.Body.Close()
-		if a := p.Check(r, resp.StatusCode, resp.Header); a != nil {
-			a.Write(w)
-			return
-		}
-		var body []byte
-		if body, err = io.ReadAll(io.LimitReader(resp.Body, int64(out.MaxBytes)+1)); err == nil {
-			p.Finish(r, resp.StatusCode, resp.Header, body).Write(w)
-			return
-		}
-	}
-	if r.Context().Err() != nil {
-		return // the browser went away; nobody reads an answer
-	}
-	p.Failed(r, err).Write(w)
-}
-
 var (
 	errTooLarge      = errors.New("the API's answer is larger than the 1 MiB limit")
 	errInformational = errors.New("the API answered with an informational status and no final answer")
@@ -377,23 +317,13 @@ var (
 )
 
 // answer is the proxy's own answer, shaped like the API's errors.
-func (p *Proxy) answer(status int, message string, header http.Header) *Answer {
+func (p *Proxy) answer(status int, message string, header http.Header) *exchange.Answer {
 	b, _ := json.Marshal(map[string]any{"status": status, "message": message})
 	h := http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}}
 	for k, v := range header {
 		h[k] = v
 	}
-	return &Answer{Status: status, Header: h, Body: b}
-}
-
-// Write sends the answer, keeping what the server set before (its
-// security headers) unless the answer sets the same header.
-func (a *Answer) Write(w http.ResponseWriter) {
-	for k, v := range a.Header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(a.Status)
-	w.Write(a.Body)
+	return &exchange.Answer{Status: status, Header: h, Body: b}
 }
 
 func remoteHost(r *http.Request) string {

@@ -5,19 +5,24 @@
 // edge Worker); the page gets an access token, in memory, from a popup.
 //
 //	GET /oauth/start     makes state and a PKCE verifier, keeps both in a
-//	                     short-lived cookie scoped to the callback, and
-//	                     redirects to the login server's auth endpoint.
-//	GET /oauth/callback  checks state, clears the cookie, redeems the code
+//	                     short-lived cookie signed by this server (see
+//	                     cookie.go), and redirects to the login server's
+//	                     auth endpoint.
+//	GET /oauth/callback  checks the cookie and state, clears the cookie,
+//	                     redeems the code
 //	                     at the token endpoint with the secret, the verifier
 //	                     and the exact redirect URI, and answers a small
 //	                     page that posts the access token (never the refresh
 //	                     token) to the window that opened it, on this
 //	                     origin only, which closes it.
 //
-// Like package apiproxy it is cut along decisions and I/O: Plan, Finish and
-// Failed decide; ServeHTTP does the one outgoing call with Go's transport,
-// the edge Worker with the runtime's fetch. golang.org/x/oauth2 makes the
-// verifier, the challenge and the auth URL; its Exchange would make the
+// Like package apiproxy it is cut along decisions and I/O (package
+// exchange): Plan, Check, Finish and Failed decide; ServeHTTP does the one
+// outgoing call with Go's transport, the edge Worker with the runtime's
+// fetch. Each client may send DefaultLimit requests a minute.
+//
+// golang.org/x/oauth2 makes the verifier, the challenge and the auth URL;
+// its Exchange would make the
 // token call itself, which the Worker cannot let Go do, so the call is
 // built here as Exchange builds it (a form, the client's credentials as
 // HTTP Basic, URL-encoded as RFC 6749 section 2.3.1 asks) and its answer
@@ -25,26 +30,24 @@
 package signin
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
 
-	"sipgate-account/internal/apiproxy"
+	"sipgate-account/internal/exchange"
+	"sipgate-account/internal/ratelimit"
 	"sipgate-account/sipgate"
 )
 
@@ -67,12 +70,6 @@ const (
 	RealmPath = "/auth/realms/third-party/protocol/openid-connect"
 )
 
-// A sign-in must come back within cookieLifetime of its start.
-const cookieLifetime = 10 * time.Minute
-
-// cookieName holds state and verifier between start and callback.
-const cookieName = "sipgate_signin"
-
 // maxTokenAnswer bounds the token endpoint's answer (a few hundred bytes).
 const maxTokenAnswer = 64 << 10
 
@@ -92,15 +89,29 @@ type Config struct {
 	RedirectURL string
 	// Timeout bounds the token call; 0: DefaultTimeout.
 	Timeout time.Duration
+	// Limit is how many requests to /oauth/ a client may send per minute
+	// (0: DefaultLimit), kept in Buckets (nil: in this process) by the
+	// address ClientIP names (nil: the host of RemoteAddr), as the proxy's.
+	Limit    int
+	Buckets  ratelimit.Buckets
+	ClientIP func(*http.Request) string
 	// Logf, if set, gets one line per failed sign-in. It never gets a
 	// secret, a code or a token.
 	Logf func(format string, args ...any)
+	// Now is the clock (tests set it); nil means time.Now.
+	Now func() time.Time
 }
+
+// DefaultLimit is the requests to /oauth/ a client may send per minute:
+// a sign-in takes two.
+const DefaultLimit = 20
 
 // Flow is the handler New returns.
 type Flow struct {
-	cfg   Config
-	oauth oauth2.Config
+	cfg     Config
+	oauth   oauth2.Config
+	sealer  sealer
+	limiter *ratelimit.Limiter
 }
 
 // New checks cfg and returns the flow.
@@ -134,19 +145,32 @@ func New(cfg Config) (*Flow, error) {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
+	if cfg.Limit <= 0 {
+		cfg.Limit = DefaultLimit
+	}
+	if cfg.ClientIP == nil {
+		cfg.ClientIP = remoteHost
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	origin := u.Scheme + "://" + u.Host
 	return &Flow{cfg: cfg, oauth: oauth2.Config{
 		ClientID: cfg.ClientID,
 		Endpoint: oauth2.Endpoint{AuthURL: origin + RealmPath + "/auth", TokenURL: origin + RealmPath + "/token"},
 		Scopes:   strings.Fields(cfg.Scope),
-	}}, nil
+	}, sealer: newSealer(cfg.ClientSecret), limiter: ratelimit.New(cfg.Limit, cfg.Buckets, cfg.Now)}, nil
 }
 
 // Plan decides what to do with a request under /oauth/: answer it here
 // (start, a refused callback, a path or method that is not the flow's), or
 // send Outgoing, the token call, and then hand its answer to Finish.
-func (f *Flow) Plan(r *http.Request) (*apiproxy.Answer, *apiproxy.Outgoing) {
+func (f *Flow) Plan(r *http.Request) (*exchange.Answer, *exchange.Outgoing) {
 	path := r.URL.EscapedPath()
+	if wait, ok := f.limiter.Take(f.cfg.ClientIP(r)); !ok {
+		return text(http.StatusTooManyRequests, fmt.Sprintf("sign-in allows %d requests a minute from one address: try again in a minute", f.cfg.Limit),
+			http.Header{"Retry-After": {ratelimit.RetryAfter(wait)}}), nil
+	}
 	switch {
 	case path != StartPath && path != CallbackPath:
 		return text(http.StatusNotFound, "sign-in answers "+StartPath+" and "+CallbackPath+" only", nil), nil
@@ -160,27 +184,31 @@ func (f *Flow) Plan(r *http.Request) (*apiproxy.Answer, *apiproxy.Outgoing) {
 
 // start redirects to the auth endpoint, with state and the verifier's
 // challenge; the cookie keeps both for the callback.
-func (f *Flow) start(r *http.Request) *apiproxy.Answer {
+func (f *Flow) start(r *http.Request) *exchange.Answer {
 	state, verifier := rand.Text(), oauth2.GenerateVerifier()
 	o := f.oauth
 	o.RedirectURL = f.redirectURL(r)
 	h := http.Header{"Location": {o.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))}, "Cache-Control": {"no-store"}}
-	h.Add("Set-Cookie", f.cookie(r, state+"."+verifier, cookieLifetime))
-	return &apiproxy.Answer{Status: http.StatusFound, Header: h}
+	h.Add("Set-Cookie", f.cookie(r, f.sealer.seal(state, verifier, f.cfg.Now())))
+	return &exchange.Answer{Status: http.StatusFound, Header: h}
 }
 
 // callback checks the login server's answer against the cookie; a refusal
 // is the page's answer at once, an accepted code the token call to make.
-func (f *Flow) callback(r *http.Request) (*apiproxy.Answer, *apiproxy.Outgoing) {
+// A cookie this server did not make is refused first.
+func (f *Flow) callback(r *http.Request) (*exchange.Answer, *exchange.Outgoing) {
 	q := r.URL.Query()
-	c, err := r.Cookie(cookieName)
+	c, err := r.Cookie(cookieName(f.secureCookie(r)))
 	var state, verifier string
+	sealed := false
 	if err == nil {
-		state, verifier, _ = strings.Cut(c.Value, ".")
+		state, verifier, sealed = f.sealer.open(c.Value, f.cfg.Now())
 	}
 	switch got := q.Get("state"); {
-	case state == "" || verifier == "":
+	case err != nil:
 		return f.refuse(r, CodeState, "no sign-in was started in this browser, or it took longer than 10 minutes: start it again"), nil
+	case !sealed:
+		return f.refuse(r, CodeState, "this browser's sign-in cookie was not made by this server, or is older than 10 minutes: start it again"), nil
 	case got == "":
 		return f.refuse(r, CodeState, "the login server's answer carries no state: it is not the answer to this sign-in"), nil
 	case subtle.ConstantTimeCompare([]byte(got), []byte(state)) != 1:
@@ -204,7 +232,7 @@ func (f *Flow) callback(r *http.Request) (*apiproxy.Answer, *apiproxy.Outgoing) 
 		"Accept-Encoding": {"identity"},
 	}
 	h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(f.cfg.ClientID)+":"+url.QueryEscape(f.cfg.ClientSecret))))
-	return nil, &apiproxy.Outgoing{Method: http.MethodPost, URL: f.oauth.Endpoint.TokenURL, Header: h,
+	return nil, &exchange.Outgoing{Method: http.MethodPost, URL: f.oauth.Endpoint.TokenURL, Header: h,
 		Body: []byte(form.Encode()), Timeout: f.cfg.Timeout, MaxBytes: maxTokenAnswer}
 }
 
@@ -213,7 +241,7 @@ func (f *Flow) callback(r *http.Request) (*apiproxy.Answer, *apiproxy.Outgoing) 
 // and scope; or the login server's refusal. The refresh token never
 // leaves the server, which keeps nothing: the page signs in again when
 // the access token expires.
-func (f *Flow) Finish(r *http.Request, status int, header http.Header, body []byte) *apiproxy.Answer {
+func (f *Flow) Finish(r *http.Request, status int, header http.Header, body []byte) *exchange.Answer {
 	if len(body) > maxTokenAnswer {
 		f.cfg.Logf("sign-in: the token endpoint's answer is over 64 KiB")
 		return f.refuse(r, CodeUnreachable, "the login server's answer is too large to be a token")
@@ -232,10 +260,10 @@ func (f *Flow) Finish(r *http.Request, status int, header http.Header, body []by
 	jsonErr := json.Unmarshal(body, &t)
 	switch {
 	case status >= 400 && t.Error != "":
-		f.cfg.Logf("sign-in: the token endpoint refused: %s", t.Error)
+		f.cfg.Logf("sign-in: the token endpoint refused: %q", t.Error)
 		return f.refuse(r, CodeRefused, "the login server refused the sign-in: "+oauthError(t.Error, t.ErrorDescription))
 	case status != http.StatusOK || ctype != "application/json" || jsonErr != nil:
-		f.cfg.Logf("sign-in: the token endpoint answered %d %s", status, ctype)
+		f.cfg.Logf("sign-in: the token endpoint answered %d %q", status, ctype)
 		return f.refuse(r, CodeUnreachable, fmt.Sprintf("the login server answered %d, not a token", status))
 	case t.AccessToken == "" || !strings.EqualFold(t.TokenType, "Bearer"):
 		return f.refuse(r, CodeUnreachable, "the login server's answer holds no bearer token")
@@ -247,13 +275,17 @@ func (f *Flow) Finish(r *http.Request, status int, header http.Header, body []by
 	return f.page(r, message{OK: true, AccessToken: t.AccessToken, ExpiresIn: expires, Scope: t.Scope})
 }
 
+// Check reads every answer of the token endpoint: its refusals are JSON
+// too.
+func (f *Flow) Check(*http.Request, int, http.Header) *exchange.Answer { return nil }
+
 // Failed answers a token call that got no answer at all.
-func (f *Flow) Failed(r *http.Request, err error) *apiproxy.Answer {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, apiproxy.ErrTimeout) {
+func (f *Flow) Failed(r *http.Request, err error) *exchange.Answer {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, exchange.ErrTimeout) {
 		f.cfg.Logf("sign-in: the login server did not answer within %s", f.cfg.Timeout)
 		return f.refuse(r, CodeUnreachable, fmt.Sprintf("the login server did not answer within %s", f.cfg.Timeout))
 	}
-	f.cfg.Logf("sign-in: the token call failed: %v", err)
+	f.cfg.Logf("sign-in: the token call failed: %q", err.Error())
 	return f.refuse(r, CodeUnreachable, "the login server could not be reached")
 }
 
@@ -282,70 +314,8 @@ const (
 // to this one.
 var Codes = []string{CodeDenied, CodeState, CodeRefused, CodeUnreachable}
 
-func (f *Flow) refuse(r *http.Request, code, msg string) *apiproxy.Answer {
+func (f *Flow) refuse(r *http.Request, code, msg string) *exchange.Answer {
 	return f.page(r, message{Code: code, Message: msg})
-}
-
-// message is what the callback page posts to the window that opened it.
-type message struct {
-	Type        string `json:"type"`
-	OK          bool   `json:"ok"`
-	AccessToken string `json:"accessToken,omitempty"`
-	ExpiresIn   int64  `json:"expiresIn,omitempty"`
-	Scope       string `json:"scope,omitempty"`
-	Code        string `json:"code,omitempty"`
-	Message     string `json:"message,omitempty"`
-}
-
-// MessageType marks the callback page's message, so that a page tells it
-// from any other.
-const MessageType = "sipgate-signin"
-
-// pageScript is the callback page's one script, allowed by its hash: it
-// takes the code out of the address bar and posts the outcome to the
-// opener, on this origin only (an opener on another origin gets nothing).
-// The opener closes the window once the message is there, so that a
-// window closed before its message arrived always means the visitor
-// closed it; should no page take the message, the window closes itself
-// after a while. Opened without a popup, it says what happened instead.
-const pageScript = `history.replaceState(null, "", location.pathname);
-const m = JSON.parse(document.getElementById("outcome").textContent);
-const status = document.getElementById("status");
-if (window.opener) {
-  window.opener.postMessage(m, location.origin);
-  status.textContent = "Signing in… this window closes by itself.";
-  setTimeout(() => window.close(), 10000);
-} else {
-  status.textContent = m.ok ? "You are signed in. You can close this window." : "Sign-in failed: " + m.message;
-}
-`
-
-// PageCSP is the callback page's policy: its one script, nothing else.
-var PageCSP = func() string {
-	sum := sha256.Sum256([]byte(pageScript))
-	return "default-src 'none'; script-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-}()
-
-// page is the callback's answer. Its data sits in a JSON block, which no
-// browser runs (json.Marshal escapes <, > and &, so no text in it ends the
-// block); the cookie is cleared whatever the outcome.
-func (f *Flow) page(r *http.Request, m message) *apiproxy.Answer {
-	m.Type = MessageType
-	data, _ := json.Marshal(m)
-	var b bytes.Buffer
-	b.WriteString(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in with sipgate</title></head><body>`)
-	b.WriteString(`<p id="status">Signing in…</p><script type="application/json" id="outcome">`)
-	b.Write(data)
-	b.WriteString(`</script><script>` + pageScript + `</script></body></html>`)
-	h := http.Header{
-		"Content-Type":            {"text/html; charset=utf-8"},
-		"Content-Security-Policy": {PageCSP},
-		"Cache-Control":           {"no-store"},
-		"Referrer-Policy":         {"no-referrer"},
-		"Content-Length":          {strconv.Itoa(b.Len())},
-	}
-	h.Add("Set-Cookie", f.cookie(r, "", 0))
-	return &apiproxy.Answer{Status: http.StatusOK, Header: h, Body: b.Bytes()}
 }
 
 // redirectURL is the callback's URL: as configured, or on the request's
@@ -366,58 +336,35 @@ func hostname(hostport string) string {
 	return u.Hostname()
 }
 
-// cookie is the flow's cookie, for the callback path only: HttpOnly,
-// SameSite=Lax (sent on the login server's redirect back, a top-level
-// navigation, and on nothing a page on another site starts), Secure unless
-// the callback is plain http on a loopback host, where a browser would not
-// keep a Secure cookie.
-func (f *Flow) cookie(r *http.Request, value string, maxAge time.Duration) string {
-	c := &http.Cookie{Name: cookieName, Value: value, Path: CallbackPath, MaxAge: int(maxAge.Seconds()),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode}
-	if maxAge == 0 {
-		c.MaxAge = -1
-	}
+// secureCookie: the cookie is Secure unless the callback is plain http
+// on a loopback host, where a browser would not keep a Secure cookie.
+func (f *Flow) secureCookie(r *http.Request) bool {
 	u, _ := url.Parse(f.redirectURL(r))
-	c.Secure = u == nil || u.Scheme != "http" || !sipgate.IsLoopbackHost(u.Hostname())
-	return c.String()
+	return u == nil || u.Scheme != "http" || !sipgate.IsLoopbackHost(u.Hostname())
 }
 
 // text is a plain answer of the flow's own.
-func text(status int, msg string, header http.Header) *apiproxy.Answer {
+func text(status int, msg string, header http.Header) *exchange.Answer {
 	h := http.Header{"Content-Type": {"text/plain; charset=utf-8"}, "Cache-Control": {"no-store"}}
 	for k, v := range header {
 		h[k] = v
 	}
-	return &apiproxy.Answer{Status: status, Header: h, Body: []byte(msg)}
+	return &exchange.Answer{Status: status, Header: h, Body: []byte(msg)}
 }
 
-// ServeHTTP runs the flow with Go's transport: the token call within the
-// timeout, its redirects not followed.
+// ServeHTTP runs the flow with Go's transport (package exchange): the
+// token call within the timeout, its redirects not followed.
 func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	a, out := f.Plan(r)
-	if a == nil {
-		a = f.exchange(r, out)
+	if a, out := f.Plan(r); a != nil {
+		a.Write(w)
+	} else {
+		exchange.Serve(w, r, f, out)
 	}
-	a.Write(w)
 }
 
-func (f *Flow) exchange(r *http.Request, out *apiproxy.Outgoing) *apiproxy.Answer {
-	ctx, cancel := context.WithTimeout(r.Context(), out.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, out.Method, out.URL, bytes.NewReader(out.Body))
-	if err != nil {
-		return f.Failed(r, err)
+func remoteHost(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
 	}
-	req.Header = out.Header
-	req.Header["User-Agent"] = []string{""}
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		return f.Failed(r, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, int64(out.MaxBytes)+1))
-	if err != nil {
-		return f.Failed(r, err)
-	}
-	return f.Finish(r, resp.StatusCode, resp.Header, body)
+	return r.RemoteAddr
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -14,9 +15,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
-	"sipgate-account/internal/apiproxy"
+	"sipgate-account/internal/exchange"
 	"sipgate-account/internal/fakeapi"
 )
 
@@ -96,7 +99,7 @@ func TestFlow(t *testing.T) {
 		t.Errorf("auth URL %s", auth)
 	}
 	cookie := resp.Header.Get("Set-Cookie")
-	for _, part := range []string{"Path=/oauth/callback", "Max-Age=600", "HttpOnly", "SameSite=Lax"} {
+	for _, part := range []string{cookieBase + "=", "Path=/;", "Max-Age=600", "HttpOnly", "SameSite=Lax"} {
 		if !strings.Contains(cookie, part) {
 			t.Errorf("the cookie %q lacks %s", cookie, part)
 		}
@@ -105,7 +108,7 @@ func TestFlow(t *testing.T) {
 		t.Errorf("a cookie for http on loopback is Secure, which the browser would not keep: %q", cookie)
 	}
 	// The cookie's verifier is the challenge's.
-	_, verifier, _ := strings.Cut(strings.TrimPrefix(strings.Split(cookie, ";")[0], cookieName+"="), ".")
+	verifier := strings.Split(strings.TrimPrefix(strings.Split(cookie, ";")[0], cookieBase+"="), ".")[1]
 	sum := sha256.Sum256([]byte(verifier))
 	if base64.RawURLEncoding.EncodeToString(sum[:]) != q.Get("code_challenge") {
 		t.Error("the challenge is not the cookie's verifier's")
@@ -120,7 +123,7 @@ func TestFlow(t *testing.T) {
 	if strings.Contains(page, "fake-rt-") || strings.Contains(page, "refresh") {
 		t.Error("the page holds the refresh token")
 	}
-	if got := resp.Header.Get("Set-Cookie"); !strings.Contains(got, "Max-Age=0") || !strings.Contains(got, "Path=/oauth/callback") {
+	if got := resp.Header.Get("Set-Cookie"); !strings.Contains(got, "Max-Age=0") || !strings.Contains(got, "Path=/;") {
 		t.Errorf("the callback does not clear the cookie: %q", got)
 	}
 	if resp.Header.Get("Content-Security-Policy") != PageCSP || resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("Referrer-Policy") != "no-referrer" {
@@ -176,8 +179,13 @@ func TestCookieSecure(t *testing.T) {
 		}
 		r.URL.Scheme = "" // as a server sees it
 		a, _ := f.Plan(r)
-		if got := strings.Contains(a.Header.Get("Set-Cookie"), "Secure"); got != c.secure {
+		cookie := a.Header.Get("Set-Cookie")
+		if got := strings.Contains(cookie, "Secure"); got != c.secure {
 			t.Errorf("%s (redirect %q): Secure %v, want %v", c.url, c.redirect, got, c.secure)
+		}
+		// Secure, it is a __Host- cookie, which no sibling subdomain can set.
+		if got := strings.HasPrefix(cookie, "__Host-"+cookieBase+"="); got != c.secure {
+			t.Errorf("%s (redirect %q): %q, want the __Host- prefix exactly when Secure", c.url, c.redirect, cookie)
 		}
 	}
 }
@@ -263,7 +271,7 @@ func TestFinish(t *testing.T) {
 			t.Errorf("%s: the refresh token reached the page", c.name)
 		}
 	}
-	if m := outcome(t, string(f.Failed(r, apiproxy.ErrTimeout).Body)); m.Code != CodeUnreachable || !strings.Contains(m.Message, "within 10s") {
+	if m := outcome(t, string(f.Failed(r, exchange.ErrTimeout).Body)); m.Code != CodeUnreachable || !strings.Contains(m.Message, "within 10s") {
 		t.Errorf("a timeout: %+v", m)
 	}
 	if m := outcome(t, string(f.Failed(r, errors.New("dial tcp: refused")).Body)); m.Code != CodeUnreachable || strings.Contains(m.Message, "dial") {
@@ -277,7 +285,7 @@ func TestFinish(t *testing.T) {
 func TestExchangeRequest(t *testing.T) {
 	f, _ := New(Config{ClientID: "id:with space", ClientSecret: "s&cret", LoginServer: "https://login.example"})
 	r := httptest.NewRequest("GET", "https://account.example/oauth/callback?code=C&state=S", nil)
-	r.AddCookie(&http.Cookie{Name: cookieName, Value: "S.V"})
+	r.AddCookie(&http.Cookie{Name: cookieName(true), Value: f.sealer.seal("S", "V", time.Now())})
 	a, out := f.Plan(r)
 	if a != nil {
 		t.Fatalf("refused: %s", a.Body)
@@ -353,6 +361,90 @@ func TestBrowserSideAgrees(t *testing.T) {
 	for _, want := range []string{`startURL = "` + StartPath + `"`, `const MESSAGE_TYPE = "` + MessageType + `"`} {
 		if !strings.Contains(string(js), want) {
 			t.Errorf("sipgate-signin.js does not say %s", want)
+		}
+	}
+}
+
+// TestForgedCallbacks: callbacks with a state and a cookie that a client
+// made itself, not this server, are refused without a token call, which
+// would spend the client's secret at the login server.
+func TestForgedCallbacks(t *testing.T) {
+	login := fakeapi.NewLogin()
+	var tokenCalls atomic.Int64
+	ls := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/token") {
+			tokenCalls.Add(1)
+		}
+		login.Handler().ServeHTTP(w, r)
+	}))
+	defer ls.Close()
+	f, err := New(Config{ClientID: fakeapi.DemoClientID, ClientSecret: fakeapi.DemoClientSecret, LoginServer: ls.URL, Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	other := newSealer("another secret")
+	for i := 0; i < 100; i++ {
+		state, verifier := fmt.Sprintf("S%d", i), fmt.Sprintf("V%d", i)
+		value := []string{
+			state + "." + verifier,                                                               // the old, unsigned shape
+			other.seal(state, verifier, time.Now()),                                              // signed with another key
+			f.sealer.seal(state, verifier, time.Now().Add(-11*time.Minute)),                      // too old
+			strings.Replace(f.sealer.seal("X"+state, verifier, time.Now()), "X"+state, state, 1), // changed
+		}[i%4]
+		req, _ := http.NewRequest("GET", fmt.Sprintf("%s%s?state=%s&code=C%d", srv.URL, CallbackPath, state, i), nil)
+		req.AddCookie(&http.Cookie{Name: cookieBase, Value: value})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if m := outcome(t, string(b)); m.Code != CodeState {
+			t.Fatalf("forged callback %d: %+v, want %s", i, m, CodeState)
+		}
+	}
+	if n := tokenCalls.Load(); n != 0 {
+		t.Errorf("100 forged callbacks made %d token calls", n)
+	}
+}
+
+// TestRateLimit: /oauth/ allows Limit requests a minute per client
+// address, then answers 429 with Retry-After, without a token call.
+func TestRateLimit(t *testing.T) {
+	srv, login, c := flowWith(t, Config{Limit: 3})
+	for i := 0; i < 3; i++ {
+		if resp, _ := get(t, c, srv.URL+StartPath); resp.StatusCode != http.StatusFound {
+			t.Fatalf("start %d: %d", i, resp.StatusCode)
+		}
+	}
+	resp, body := get(t, c, srv.URL+CallbackPath+"?state=S&code=C")
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "3 requests a minute") {
+		t.Errorf("the 4th request: %d %q %q, want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	if login.Issued() != 0 {
+		t.Errorf("%d tokens issued", login.Issued())
+	}
+}
+
+// TestLogLinesQuoted: what the login server sends reaches the log quoted,
+// so it cannot make a line of its own.
+func TestLogLinesQuoted(t *testing.T) {
+	var lines []string
+	f, _ := New(Config{ClientID: "a", ClientSecret: "b", Logf: func(format string, args ...any) {
+		lines = append(lines, fmt.Sprintf(format, args...))
+	}})
+	r := httptest.NewRequest("GET", "http://127.0.0.1/oauth/callback", nil)
+	f.Finish(r, 400, http.Header{"Content-Type": {"application/json"}}, []byte(`{"error":"invalid_grant\nINJECTED LOG LINE"}`))
+	f.Finish(r, 502, http.Header{"Content-Type": {"text/html\nINJECTED"}}, []byte(`x`))
+	f.Failed(r, errors.New("dial: refused\nINJECTED"))
+	if len(lines) != 3 {
+		t.Fatalf("log lines %q", lines)
+	}
+	for _, l := range lines {
+		if strings.Contains(l, "\n") {
+			t.Errorf("a log line holds a line break: %q", l)
 		}
 	}
 }

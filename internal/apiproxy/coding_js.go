@@ -3,20 +3,8 @@
 package apiproxy
 
 import (
-	"net/http"
 	"strings"
 )
-
-// transport is net/http's Fetch transport (in the Workers runtime, its
-// fetch). It honours the request's context, so the timeout aborts the
-// upstream call.
-func transport() http.RoundTripper { return http.DefaultTransport }
-
-// setFetchOptions asks fetch to hand a redirect back instead of following
-// it: the module refuses redirects, and the proxy must not follow one for it.
-func setFetchOptions(h http.Header) {
-	h.Set("js.fetch:redirect", "manual")
-}
 
 // decodedByTransport: the runtime's fetch decodes gzip and br before Go
 // reads the body (Go's transport then drops a gzip Content-Encoding, not

@@ -1,7 +1,12 @@
-package apiproxy
+// Package ratelimit is the per-client limit of the server side's paths
+// (the proxy's /v2/account, the sign-in's /oauth/*): a token bucket per
+// client address, kept in this process.
+package ratelimit
 
 import (
 	"crypto/sha256"
+	"math"
+	"strconv"
 	"sync"
 	"time"
 
@@ -15,7 +20,7 @@ type Bucket struct {
 	Updated time.Time
 }
 
-// Buckets stores the allowances by client. The proxy calls Get and then Put
+// Buckets stores the allowances by client. The limiter calls Get and then Put
 // for one client at a time (under its own lock, in one process).
 //
 // A store keeps its size bounded without ever forgetting everyone at once:
@@ -37,16 +42,34 @@ const (
 	MaxClients = 50_000
 )
 
-type limiter struct {
+// Limiter spends the allowances of clients: limit requests a minute each,
+// as a burst or spread out; the allowance refills evenly over the minute.
+type Limiter struct {
 	mu      sync.Mutex
 	buckets Buckets
 	limit   int
 	now     func() time.Time
 }
 
-// take spends one token of the allowance of the client at address ip (see
+// New returns a limiter of limit requests a minute per client, keeping its
+// state in buckets (nil: in this process, for MaxClients clients at most)
+// and reading the clock now (nil: time.Now).
+func New(limit int, buckets Buckets, now func() time.Time) *Limiter {
+	if buckets == nil {
+		buckets = NewMemoryBuckets(MaxClients)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Limiter{buckets: buckets, limit: limit, now: now}
+}
+
+// Limit is the requests a minute each client may send.
+func (l *Limiter) Limit() int { return l.limit }
+
+// Take spends one token of the allowance of the client at address ip (see
 // clientaddr.Key). When none is left it says how long until there is one.
-func (l *limiter) take(ip string) (wait time.Duration, ok bool) {
+func (l *Limiter) Take(ip string) (wait time.Duration, ok bool) {
 	client := clientaddr.Key(ip)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -67,6 +90,12 @@ func (l *limiter) take(ip string) (wait time.Duration, ok bool) {
 	b.Tokens--
 	l.buckets.Put(client, b)
 	return 0, true
+}
+
+// RetryAfter is a wait as the Retry-After header says it: whole seconds,
+// rounded up.
+func RetryAfter(wait time.Duration) string {
+	return strconv.Itoa(int(math.Ceil(wait.Seconds())))
 }
 
 // MemoryBuckets keeps allowances in this process, in order of last use.

@@ -1,26 +1,25 @@
-package apiproxy
+package ratelimit
 
 import (
 	"fmt"
 	"testing"
-	"time"
 )
 
 func BenchmarkTakeOne(b *testing.B) {
-	l := limiter{buckets: NewMemoryBuckets(MaxClients), limit: 1 << 30, now: time.Now}
+	l := New(1<<30, nil, nil)
 	for i := 0; i < b.N; i++ {
-		l.take("192.0.2.1")
+		l.Take("192.0.2.1")
 	}
 }
 
 func BenchmarkTakeMany(b *testing.B) {
-	l := limiter{buckets: NewMemoryBuckets(MaxClients), limit: 1 << 30, now: time.Now}
+	l := New(1<<30, nil, nil)
 	ips := make([]string, 200000)
 	for i := range ips {
 		ips[i] = fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		l.take(ips[i%len(ips)])
+		l.Take(ips[i%len(ips)])
 	}
 }
