@@ -241,45 +241,41 @@ func logged(in upstream) *http.Request {
 	return &http.Request{Method: in.method, URL: u, Host: u.Host}
 }
 
-// signingIn says whether an upstream call was the sign-in's token call.
-func signingIn(in upstream) bool { return strings.HasPrefix(in.path, "/oauth/") }
+// deciderOf is who decides on an upstream call's answer: the sign-in for
+// its token call, the proxy for the API's.
+func deciderOf(in upstream) exchange.Decider {
+	if strings.HasPrefix(in.path, "/oauth/") {
+		return flow
+	}
+	return proxy
+}
 
-// check is apiproxy's Check on the upstream answer's status and headers:
-// null when it may be passed on and its body read, else an answer. The
-// sign-in reads every answer of the token endpoint.
+// check is the decider's Check on the upstream answer's status and
+// headers: null when its body may be read, else an answer.
 func check(_ js.Value, args []js.Value) any {
 	in := readUpstream(args[0])
-	if signingIn(in) {
-		return nil
-	}
-	if a := proxy.Check(logged(in), in.status, parseHeaders(in.headers)); a != nil {
+	if a := deciderOf(in).Check(logged(in), in.status, parseHeaders(in.headers)); a != nil {
 		return answer(a)
 	}
 	return nil
 }
 
-// finish is apiproxy's (or the sign-in's) Finish on the upstream answer,
-// its body read up to maxBytes+1 bytes.
+// finish is the decider's Finish on the upstream answer, its body read up
+// to maxBytes+1 bytes.
 func finish(_ js.Value, args []js.Value) any {
 	in := readUpstream(args[0])
-	if signingIn(in) {
-		return answer(flow.Finish(logged(in), in.status, parseHeaders(in.headers), in.body))
-	}
-	return answer(proxy.Finish(logged(in), in.status, parseHeaders(in.headers), in.body))
+	return answer(deciderOf(in).Finish(logged(in), in.status, parseHeaders(in.headers), in.body))
 }
 
-// failed is apiproxy's (or the sign-in's) Failed for an upstream call that
-// fetch could not complete.
+// failed is the decider's Failed for an upstream call that fetch could
+// not complete.
 func failed(_ js.Value, args []js.Value) any {
 	in := readUpstream(args[0])
 	err := errors.New(in.message)
 	if in.timedOut {
 		err = exchange.ErrTimeout
 	}
-	if signingIn(in) {
-		return answer(flow.Failed(logged(in), err))
-	}
-	return answer(proxy.Failed(logged(in), err))
+	return answer(deciderOf(in).Failed(logged(in), err))
 }
 
 // assetHeaders are the headers a file of web/ gets on top of the asset
