@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"sipgate-account/internal/demo"
 	"sipgate-account/internal/testkit/browser"
 	"sipgate-account/internal/testkit/vectors"
 	"sipgate-account/internal/webserver"
@@ -47,11 +48,11 @@ func newSelftestServer(t *testing.T) *selftestServer {
 	s := &selftestServer{reports: map[string]chan selftestReport{}}
 	srv := httptest.NewUnstartedServer(nil)
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
-	site, err := webserver.New(webserver.Config{
-		Dir: webDir, Mock: true, FramedBySelf: true,
-		// The no-CORS check calls this server under its other name.
-		ConnectOrigins: []string{"http://localhost:" + port, closedOrigin},
-	})
+	cfg, _ := demo.Site(webDir, demo.Options{})
+	cfg.FramedBySelf = true
+	// The no-CORS check calls this server under its other name.
+	cfg.ConnectOrigins = []string{"http://localhost:" + port, closedOrigin}
+	site, err := webserver.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"sipgate-account/internal/demo"
 	"sipgate-account/internal/fakeapi"
 	"sipgate-account/internal/testkit/browser"
 	"sipgate-account/internal/testkit/lockedbuf"
@@ -100,14 +101,11 @@ func run(m *testing.M) int {
 	srv := httptest.NewUnstartedServer(nil)
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	otherOrigin = "http://localhost:" + port
-	handler, err := webserver.New(webserver.Config{
-		Dir:  webDir,
-		Mock: true,
-		// The page may connect to all of them, so that only the module's own
-		// rules keep a call from going there.
-		ConnectOrigins: []string{otherOrigin, closedOrigin, elsewhereURL},
-		API:            fakeapi.Config{RedirectTo: elsewhereURL},
-	})
+	cfg, _ := demo.Site(webDir, demo.Options{API: fakeapi.Config{RedirectTo: elsewhereURL}})
+	// The page may connect to all of them, so that only the module's own
+	// rules keep a call from going there.
+	cfg.ConnectOrigins = []string{otherOrigin, closedOrigin, elsewhereURL}
+	handler, err := webserver.New(cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
 		return 1
@@ -497,4 +495,10 @@ func submit(t *testing.T, tab context.Context, user, pass, baseURL string) strin
 		t.Fatal(err)
 	}
 	return text
+}
+
+// demoSite is make demo's site on dir, without sign-in.
+func demoSite(dir string) webserver.Config {
+	cfg, _ := demo.Site(dir, demo.Options{})
+	return cfg
 }

@@ -139,7 +139,7 @@ func policyCall(t *testing.T, tab context.Context, loader string) {
 func TestPagePolicyBindsTheModule(t *testing.T) {
 	t.Run("header", func(t *testing.T) {
 		// cmd/serve's own headers, with no origin allowed but its own.
-		site, err := webserver.New(webserver.Config{Dir: webDir, Mock: true})
+		site, err := webserver.New(demoSite(webDir))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -254,7 +254,7 @@ func TestOptionsDeclaredOnce(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the module with -tags probeoption: %v\n%s", err, out)
 	}
-	site, err := webserver.New(webserver.Config{Dir: dir, Mock: true})
+	site, err := webserver.New(demoSite(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +282,7 @@ func TestOptionsDeclaredOnce(t *testing.T) {
 // password manager) changed the API base URL field; the field keeps what
 // they entered.
 func TestConfigKeepsAnEditedField(t *testing.T) {
-	site, err := webserver.New(webserver.Config{Dir: webDir, Mock: true})
+	site, err := webserver.New(demoSite(webDir))
 	if err != nil {
 		t.Fatal(err)
 	}

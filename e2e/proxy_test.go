@@ -143,7 +143,7 @@ func serveProxy(t *testing.T, upstream string) *httptest.Server {
 	}
 	// The page may connect to the API too, so that what stops a direct call
 	// there is the API's missing CORS answer, not the page's policy.
-	h, err := webserver.New(webserver.Config{Dir: webDir, Proxy: proxy, ConnectOrigins: []string{upstream}})
+	h, err := webserver.New(webserver.Config{Dir: webDir, API: proxy, ConnectOrigins: []string{upstream}})
 	if err != nil {
 		t.Fatal(err)
 	}

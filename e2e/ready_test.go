@@ -23,7 +23,7 @@ import (
 // module loads: with them set, the module was ready as fast as without.)
 func slowLink(t *testing.T) string {
 	t.Helper()
-	site, err := webserver.New(webserver.Config{Dir: webDir, Mock: true})
+	site, err := webserver.New(demoSite(webDir))
 	if err != nil {
 		t.Fatal(err)
 	}

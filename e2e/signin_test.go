@@ -85,7 +85,7 @@ var signinHosts = []struct {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, err := webserver.New(webserver.Config{Dir: webDir, Proxy: proxy, SignIn: flow})
+		h, err := webserver.New(webserver.Config{Dir: webDir, API: proxy, SignIn: flow})
 		if err != nil {
 			t.Fatal(err)
 		}

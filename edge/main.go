@@ -46,6 +46,7 @@ import (
 
 	"sipgate-account/internal/apiproxy"
 	"sipgate-account/internal/exchange"
+	"sipgate-account/internal/pageconfig"
 	"sipgate-account/internal/signin"
 	"sipgate-account/internal/webheaders"
 )
@@ -184,7 +185,7 @@ func serve(_ js.Value, args []js.Value) any {
 		return forward(out)
 	case u.Path == "/config.json":
 		return answer(&exchange.Answer{Status: http.StatusOK,
-			Header: http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}}, Body: apiproxy.PageConfigJSON(signInPath(env))})
+			Header: http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}}, Body: pageconfig.Config{BaseURL: pageconfig.SameOriginBaseURL, SignIn: signInPath(env)}.JSON()})
 	}
 	path := u.Path
 	if strings.HasSuffix(path, "/") {

@@ -29,6 +29,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"sipgate-account/internal/demo"
 	"sipgate-account/internal/fakeapi"
 	"sipgate-account/internal/testkit/browser"
 	"sipgate-account/internal/webserver"
@@ -230,10 +231,11 @@ func floorRoot(web, bench, minimal string) (string, error) {
 func newPages(web, bench, minimal, cacheControl string) (*pages, error) {
 	// The page as make demo serves it, its sign-in button included. Nothing
 	// here signs in, so the fake login server's origin is never visited.
-	cfg := webserver.Config{Dir: web, Mock: true, CacheControl: cacheControl}
-	if err := cfg.AddDemoSignIn("http://127.0.0.1", nil); err != nil {
+	cfg, err := demo.Site(web, demo.Options{SignInOrigin: "http://127.0.0.1"})
+	if err != nil {
 		return nil, err
 	}
+	cfg.CacheControl = cacheControl
 	site, err := webserver.New(cfg)
 	if err != nil {
 		return nil, err
@@ -248,7 +250,9 @@ func newPages(web, bench, minimal, cacheControl string) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	floorSite, err := webserver.New(webserver.Config{Dir: floor, Mock: true, CacheControl: cacheControl})
+	floorCfg, _ := demo.Site(floor, demo.Options{})
+	floorCfg.CacheControl = cacheControl
+	floorSite, err := webserver.New(floorCfg)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"sipgate-account/internal/demo"
 	"sipgate-account/internal/fakeapi"
 	"sipgate-account/internal/testkit/browser"
 	"sipgate-account/internal/webserver"
@@ -42,8 +43,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	// The page as make demo shows it, sign-in button included.
 	srv := httptest.NewUnstartedServer(nil)
 	defer srv.Close()
-	cfg := webserver.Config{Dir: *web, Mock: true}
-	if err := cfg.AddDemoSignIn("http://"+srv.Listener.Addr().String(), nil); err != nil {
+	cfg, err := demo.Site(*web, demo.Options{SignInOrigin: "http://" + srv.Listener.Addr().String()})
+	if err != nil {
 		return err
 	}
 	site, err := webserver.New(cfg)

@@ -14,6 +14,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,7 +29,9 @@ import (
 	"time"
 
 	"sipgate-account/internal/apiproxy"
+	"sipgate-account/internal/demo"
 	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/pageconfig"
 	"sipgate-account/internal/signin"
 	"sipgate-account/internal/webserver"
 )
@@ -92,8 +95,22 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	url := "http://" + displayAddr(*addr, ln.Addr())
 
 	logger := log.New(stdout, "", log.LstdFlags)
-	cfg := webserver.Config{Dir: *dir, Mock: *mock}
+	cfg := webserver.Config{Dir: *dir}
 	var upstreamOrigin string
+	var signInOff error
+	if *mock {
+		// Decided on the address bound, not the one shown: on 0.0.0.0 the
+		// fake login server would answer the network, and the demo's
+		// client secret would cross it.
+		o := demo.Options{SignInOrigin: url, Logf: logger.Printf}
+		if !onLoopback(ln.Addr()) {
+			o.SignInOrigin = ""
+		}
+		cfg, signInOff = demo.Site(*dir, o)
+		if o.SignInOrigin == "" {
+			signInOff = fmt.Errorf("it listens on %s, not only on a loopback address", ln.Addr())
+		}
+	}
 	if *proxy {
 		p, err := apiproxy.New(apiproxy.Config{
 			Upstream: *upstream, Limit: *limit, Timeout: *timeout, Logf: logger.Printf,
@@ -101,7 +118,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("-upstream: %w", err)
 		}
-		cfg.Proxy, upstreamOrigin = p, p.Upstream()
+		cfg.API, upstreamOrigin = p, p.Upstream()
 		if clientID != "" {
 			flow, err := signin.New(signin.Config{ClientID: clientID, ClientSecret: secret,
 				LoginServer: *loginServer, Scope: *scope, RedirectURL: *redirectURL, Limit: *limit, Logf: logger.Printf})
@@ -110,10 +127,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 			cfg.SignIn = flow
 		}
-	}
-	var signInOff error
-	if *mock {
-		signInOff = cfg.AddDemoSignIn(url, logger.Printf)
 	}
 	handler, err := webserver.New(cfg)
 	if err != nil {
@@ -156,9 +169,18 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 			fmt.Fprintf(stdout, "  Sign in with sipgate: %s%s, client %s; register %s as its redirect URI.\n",
 				*loginServer, signin.RealmPath, clientID, redirect)
+			if *redirectURL == "" {
+				fmt.Fprintf(stdout, "  The redirect URI follows the host each request names: behind a front that serves https://your.example,\n"+
+					"  it is https://your.example%s (the front must pass on the Host header; or set -redirect-url).\n", signin.CallbackPath)
+			}
 		}
 	} else {
 		fmt.Fprintln(stdout, "The page calls the real sipgate API (https://api.sipgate.com/v2).")
+	}
+	if cfg.API != nil {
+		if note := unservedConfig(*dir); note != "" {
+			fmt.Fprintln(stdout, note)
+		}
 	}
 	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
 
@@ -189,4 +211,26 @@ func displayAddr(asked string, bound net.Addr) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// unservedConfig says when the web root's config.json holds settings that
+// are not served: where /v2 on this origin answers, the page's
+// config.json is this server's own.
+func unservedConfig(dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
+	if err != nil {
+		return ""
+	}
+	var file pageconfig.Config
+	if json.Unmarshal(b, &file) == nil && file == pageconfig.Shipped {
+		return ""
+	}
+	return "  Note: " + filepath.Join(dir, "config.json") + " is not served: on this origin the page's config.json points at /v2 here, and its settings there are not used."
+}
+
+// onLoopback says whether the listener is bound to a loopback address
+// only: 0.0.0.0 or :: listen on every address, whatever name is shown.
+func onLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }

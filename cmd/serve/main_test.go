@@ -28,9 +28,18 @@ import (
 // stop cleanly, when the test ends.
 func start(t *testing.T, args ...string) (string, *lockedbuf.Buffer) {
 	t.Helper()
+	return startWith(t, nil, args...)
+}
+
+// startWith is start with further files in the web root.
+func startWith(t *testing.T, files map[string]string, args ...string) (string, *lockedbuf.Buffer) {
+	t.Helper()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "index.html"), []byte("page"), 0o644)
 	os.WriteFile(filepath.Join(dir, webserver.WasmFile), []byte("\x00asm"), 0o644)
+	for name, body := range files {
+		os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644)
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &lockedbuf.Buffer{}
@@ -331,5 +340,45 @@ func TestRunProxySignIn(t *testing.T) {
 	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-proxy", "-login-server", "http://login.example", "-dir", dir}, &printed)
 	if err == nil || strings.Contains(err.Error()+printed.String(), "s3cr3t-xyz") {
 		t.Errorf("a login server over http = %v\n%s", err, printed.String())
+	}
+}
+
+// TestOnLoopback: demo sign-in is decided on the address the listener is
+// bound to: every address (0.0.0.0, ::) is not loopback, whatever name is
+// shown for it.
+func TestOnLoopback(t *testing.T) {
+	for _, c := range []struct {
+		ip   net.IP
+		want bool
+	}{
+		{net.IPv4(127, 0, 0, 1), true}, {net.IPv6loopback, true},
+		{net.IPv4zero, false}, {net.IPv6unspecified, false}, {net.IPv4(192, 0, 2, 1), false},
+	} {
+		if got := onLoopback(&net.TCPAddr{IP: c.ip, Port: 8080}); got != c.want {
+			t.Errorf("onLoopback(%s) = %v, want %v", c.ip, got, c.want)
+		}
+	}
+	if onLoopback(&net.UnixAddr{Name: "/tmp/s"}) {
+		t.Error("a Unix socket counts as loopback")
+	}
+}
+
+// TestRunSaysConfigIsNotServed: where this server answers config.json
+// itself, it says so at start when web/config.json holds settings of its
+// own, which would otherwise be dropped without a word.
+func TestRunSaysConfigIsNotServed(t *testing.T) {
+	api := httptest.NewServer(fakeapi.Handler(fakeapi.Config{NoCORS: true}))
+	defer api.Close()
+	_, out := start(t, "-proxy", "-upstream", api.URL)
+	if strings.Contains(out.String(), "is not served") {
+		t.Errorf("with the shipped config.json (none here), a note:\n%s", out.String())
+	}
+	_, out = startWith(t, map[string]string{"config.json": `{"baseURL": "https://my-proxy.example/v2"}`}, "-proxy", "-upstream", api.URL)
+	if !strings.Contains(out.String(), "config.json is not served") {
+		t.Errorf("a config.json of its own is not mentioned:\n%s", out.String())
+	}
+	_, out = startWith(t, map[string]string{"config.json": `{"baseURL": "https://api.sipgate.com/v2"}`}, "-proxy", "-upstream", api.URL)
+	if strings.Contains(out.String(), "is not served") {
+		t.Errorf("with the shipped config.json, a note:\n%s", out.String())
 	}
 }

@@ -333,26 +333,3 @@ func remoteHost(r *http.Request) string {
 	}
 	return host
 }
-
-// PageConfigJSON is the page's config.json when the proxy is on: the
-// module's default API becomes this origin's /v2. signIn, unless "", is
-// where the page starts "Sign in with sipgate" (package signin's start
-// path, when the host has a client for it).
-func PageConfigJSON(signIn string) []byte {
-	config := map[string]string{"baseURL": "/v2"}
-	if signIn != "" {
-		config["signIn"] = signIn
-	}
-	b, _ := json.Marshal(config)
-	return b
-}
-
-// PageConfig serves PageConfigJSON(signIn).
-func PageConfig(signIn string) http.Handler {
-	b := PageConfigJSON(signIn)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
-		w.Write(b)
-	})
-}

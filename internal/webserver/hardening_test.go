@@ -43,7 +43,7 @@ func TestStaysInsideTheWebRoot(t *testing.T) {
 }
 
 func TestBadNames(t *testing.T) {
-	srv := newTestServer(t, false)
+	srv := newTestServer(t)
 	for path, want := range map[string]int{
 		"/index.html%00":                   400,
 		"/%00":                             400,

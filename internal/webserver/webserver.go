@@ -1,5 +1,5 @@
-// Package webserver serves web/ for `make demo`, `make serve` and the
-// browser tests, optionally with the fake API on the same origin.
+// Package webserver serves web/ for `make serve`, `cmd/serve -proxy`,
+// `make demo` (wired by package demo) and the browser tests.
 //
 // It is a small static file server with the few things Go WebAssembly needs
 // from any host (the .wasm as application/wasm) and the headers the page is
@@ -7,7 +7,6 @@
 package webserver
 
 import (
-	"encoding/json"
 	"errors"
 	"io/fs"
 	"net/http"
@@ -16,8 +15,7 @@ import (
 	"path"
 	"strings"
 
-	"sipgate-account/internal/apiproxy"
-	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/pageconfig"
 	"sipgate-account/internal/signin"
 	"sipgate-account/internal/webheaders"
 	"sipgate-account/sipgate"
@@ -27,18 +25,19 @@ import (
 type Config struct {
 	// Dir is the web root, normally web/.
 	Dir string
-	// Mock serves the fake API at /v2/ and /scenario/ on the same origin and
-	// points the page's default baseURL at it.
-	Mock bool
-	// API adjusts the fake API when Mock is set.
-	API fakeapi.Config
-	// Proxy, when set, answers /v2/ on the same origin (see
-	// internal/apiproxy) and the page's default baseURL becomes /v2.
-	Proxy http.Handler
+	// API, when set, answers /v2/ on the same origin: the proxy (package
+	// apiproxy), or in make demo the fake API. The page's default baseURL
+	// becomes /v2, and the page's policy connects to this origin only.
+	API http.Handler
 	// SignIn, when set, answers /oauth/ ("Sign in with sipgate", package
-	// signin), and config.json shows the page its button. With Mock, the
-	// fake login server of API.Login answers on this origin too.
+	// signin), and config.json shows the page its button.
 	SignIn http.Handler
+	// Mounts are further handlers by ServeMux pattern: make demo's
+	// scenarios and fake login server (package demo).
+	Mounts map[string]http.Handler
+	// Demo, in make demo only, are the credentials config.json shows the
+	// page.
+	Demo *pageconfig.Demo
 	// ConnectOrigins are further origins the page may call (CSP connect-src),
 	// besides its own and the sipgate API's.
 	ConnectOrigins []string
@@ -74,65 +73,23 @@ func New(cfg Config) (http.Handler, error) {
 		cache = webheaders.CacheControl
 	}
 	mux.Handle("/", staticHeaders(cache, newStaticFiles(noListing{root.FS()})))
-	if cfg.Mock && cfg.Proxy != nil {
-		return nil, errors.New("the fake API and the proxy both want /v2/: choose one")
-	}
-	signIn := ""
+	page := pageconfig.Shipped
 	if cfg.SignIn != nil {
-		signIn = signin.StartPath
+		page.SignIn = signin.StartPath
 		mux.Handle("/oauth/", cfg.SignIn)
 	}
-	if cfg.Proxy != nil {
-		mux.Handle("/v2/", cfg.Proxy)
-		mux.Handle("GET /config.json", apiproxy.PageConfig(signIn))
+	if cfg.API != nil {
+		page.BaseURL = pageconfig.SameOriginBaseURL
+		mux.Handle("/v2/", cfg.API)
 	}
-	if cfg.Mock {
-		api := fakeapi.Handler(cfg.API)
-		mux.Handle("/v2/", api)
-		mux.Handle("/scenario/", api)
-		mux.Handle("GET /config.json", demoConfig(signIn))
-		if cfg.API.Login != nil {
-			mux.Handle(fakeapi.LoginPath+"/", cfg.API.Login.Handler())
-		}
+	page.Demo = cfg.Demo
+	if page != pageconfig.Shipped {
+		mux.Handle("GET /config.json", page.Handler())
+	}
+	for pattern, h := range cfg.Mounts {
+		mux.Handle(pattern, h)
 	}
 	return securityHeaders(cfg, mux), nil
-}
-
-// AddDemoSignIn turns on make demo's "Sign in with sipgate" in a Mock
-// config: the fake login server on this origin (origin is where the
-// browser and the server itself reach it) with the demo client. The flow
-// keeps even the demo's secret off the network, so origin must be on a
-// loopback host; otherwise it returns why and the demo runs without.
-func (cfg *Config) AddDemoSignIn(origin string, logf func(string, ...any)) error {
-	flow, err := signin.New(signin.Config{ClientID: fakeapi.DemoClientID, ClientSecret: fakeapi.DemoClientSecret,
-		LoginServer: origin, Logf: logf})
-	if err != nil {
-		return err
-	}
-	cfg.API.Login, cfg.SignIn = fakeapi.NewLogin(), flow
-	return nil
-}
-
-// demoConfig overrides web/config.json in demo mode: the page's default API
-// becomes the fake one on this origin, and the page shows the demo login
-// (and the sign-in button, with signIn).
-func demoConfig(signIn string) http.Handler {
-	config := map[string]any{
-		"baseURL": "/v2",
-		"demo": map[string]string{
-			"username": fakeapi.DemoUser, "password": fakeapi.DemoPassword,
-			"accessToken": fakeapi.DemoAccessToken,
-		},
-	}
-	if signIn != "" {
-		config["signIn"] = signIn
-	}
-	b, _ := json.Marshal(config)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
-		w.Write(b)
-	})
 }
 
 // staticHeaders sets the files' cache policy and lets pages on other
@@ -148,11 +105,11 @@ func staticHeaders(cache string, next http.Handler) http.Handler {
 }
 
 // securityHeaders sends the policy the page is written for (see
-// webheaders.CSP). The page may call the sipgate API, or in demo and proxy
-// mode only its own origin, where the fake API or the proxy answers.
+// webheaders.CSP). The page may call the sipgate API, or with API set only
+// its own origin, where the proxy or the fake API answers.
 func securityHeaders(cfg Config, next http.Handler) http.Handler {
 	policy := webheaders.Policy{ConnectOrigins: cfg.ConnectOrigins, FramedBySelf: cfg.FramedBySelf}
-	if !cfg.Mock && cfg.Proxy == nil {
+	if cfg.API == nil {
 		policy.ConnectOrigins = append([]string{origin(sipgate.DefaultBaseURL)}, policy.ConnectOrigins...)
 	}
 	headers := webheaders.Security(policy)

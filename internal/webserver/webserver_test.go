@@ -11,7 +11,7 @@ import (
 )
 
 // newTestServer serves a small web root laid out like web/.
-func newTestServer(t *testing.T, mock bool) *httptest.Server {
+func newTestServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
@@ -31,7 +31,7 @@ func newTestServer(t *testing.T, mock bool) *httptest.Server {
 	}
 	// A file beside the web root that must never be served.
 	os.WriteFile(filepath.Join(filepath.Dir(dir), "outside.txt"), []byte("outside"), 0o644)
-	h, err := New(Config{Dir: dir, Mock: mock})
+	h, err := New(Config{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func request(t *testing.T, srv *httptest.Server, method, path string, header ...
 }
 
 func TestServesPageWithHeaders(t *testing.T) {
-	srv := newTestServer(t, false)
+	srv := newTestServer(t)
 	resp, body := fetch(t, srv, "/")
 	if resp.StatusCode != 200 || !strings.Contains(body, "<title>page</title>") {
 		t.Fatalf("GET / = %d %q", resp.StatusCode, body)
@@ -102,36 +102,16 @@ func TestServesPageWithHeaders(t *testing.T) {
 	}
 	resp, body = fetch(t, srv, "/config.json")
 	if !strings.Contains(body, "https://api.sipgate.com/v2") {
-		t.Errorf("config.json without -mock = %q", body)
+		t.Errorf("config.json as shipped = %q", body)
 	}
 	resp, _ = fetch(t, srv, "/v2/account")
 	if resp.StatusCode != 404 {
-		t.Errorf("the fake API answers without -mock: %d", resp.StatusCode)
-	}
-}
-
-func TestMockMode(t *testing.T) {
-	srv := newTestServer(t, true)
-	_, body := fetch(t, srv, "/config.json")
-	if !strings.Contains(body, `"baseURL":"/v2"`) || !strings.Contains(body, "demo@example.com") {
-		t.Errorf("config.json in mock mode = %q", body)
-	}
-	resp, _ := fetch(t, srv, "/")
-	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self';") {
-		t.Errorf("demo mode connects beyond its own origin: %q", csp)
-	}
-	resp, _ = fetch(t, srv, "/v2/account")
-	if resp.StatusCode != 401 {
-		t.Errorf("fake API without credentials = %d, want 401", resp.StatusCode)
-	}
-	resp, _ = fetch(t, srv, "/scenario/status-418/v2/account")
-	if resp.StatusCode != 418 {
-		t.Errorf("scenario = %d, want 418", resp.StatusCode)
+		t.Errorf("/v2 answers without an API: %d", resp.StatusCode)
 	}
 }
 
 func TestServesNothingElse(t *testing.T) {
-	srv := newTestServer(t, false)
+	srv := newTestServer(t)
 	for _, path := range []string{
 		"/../outside.txt", "/%2e%2e/outside.txt", "/..%2foutside.txt", "/sub/../../outside.txt",
 		"//etc/passwd", "/etc/passwd", "/.secret", "/sub/", "/sub",
