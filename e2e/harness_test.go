@@ -419,6 +419,20 @@ func startServer(t *testing.T, name string, cmd *exec.Cmd, port string) *server 
 	}
 }
 
+// waitLog waits until the server has printed line, and returns what it
+// printed: a server may answer on its port before it has written out
+// what it prints at start.
+func (s *server) waitLog(t *testing.T, line string) string {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(s.log.String(), line); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server never printed %q:\n%s", line, s.log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return s.log.String()
+}
+
 func freePort(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -79,6 +79,12 @@ func startNginx(t *testing.T, brotli bool) *server {
 	os.WriteFile(filepath.Join(dir, "site.conf"), []byte(site), 0o644)
 	// The main configuration, as Debian's nginx.conf has it where it matters:
 	// the MIME table in http {}, server blocks included from there.
+	// Run as root, nginx would start its workers as www-data, which may
+	// not enter a checkout in a private folder (mode 0700, as home folders
+	// often are): they run as the test's own user instead.
+	if os.Geteuid() == 0 {
+		load += "\nuser root;"
+	}
 	main := load + `
 pid ` + dir + `/nginx.pid;
 events {}

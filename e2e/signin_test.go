@@ -667,8 +667,9 @@ func TestSignInDemo(t *testing.T) {
 	}
 	port := freePort(t)
 	srv := startServer(t, "cmd/serve -mock", exec.Command(bin, "-mock", "-addr", "127.0.0.1:"+port, "-dir", webDir), port)
-	if !strings.Contains(srv.log.String(), "Sign in with sipgate") {
-		t.Errorf("make demo does not mention the sign-in:\n%s", srv.log.String())
+	// What it prints at start ends with how to stop it.
+	if printed := srv.waitLog(t, "Press Ctrl+C"); !strings.Contains(printed, "Sign in with sipgate") {
+		t.Errorf("make demo does not mention the sign-in:\n%s", printed)
 	}
 	tab, log := newTab(t)
 	if err := chromedp.Do(tab, chromedp.Navigate(srv.url+"/"), chromedp.WaitVisible(chromedp.CSS(`#signin-button`))); err != nil {
