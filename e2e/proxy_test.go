@@ -621,3 +621,32 @@ func TestWorkerSurvivesItsGoSide(t *testing.T) {
 		t.Logf("workerd printed:\n%s", w.Log())
 	}
 }
+
+// TestWorkerBadSetting: a setting the Worker cannot parse is never a
+// silent default: its API paths and config.json answer 500 naming the
+// setting, and the page's files are still served.
+func TestWorkerBadSetting(t *testing.T) {
+	w := runWorker(t, workerd.Config{Upstream: "http://127.0.0.1:9", Vars: map[string]string{"PROXY_LIMIT": "sixty"}})
+	for _, path := range []string{"/v2/account", "/config.json", "/oauth/start"} {
+		resp, err := http.Get(w.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 500 || !strings.Contains(string(b), `PROXY_LIMIT: "sixty"`) {
+			t.Errorf("%s: %d %q, want a 500 naming PROXY_LIMIT", path, resp.StatusCode, b)
+		}
+	}
+	resp, err := http.Get(w.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("the page: %d", resp.StatusCode)
+	}
+	if !strings.Contains(w.Log(), "PROXY_LIMIT") {
+		t.Errorf("workerd logged nothing of it:\n%s", w.Log())
+	}
+}

@@ -18,35 +18,29 @@
 // Every answer carries the security headers of package webheaders, which is
 // why wrangler.toml runs the Worker first for every path.
 //
-// Settings (wrangler.toml [vars]): UPSTREAM (default https://api.sipgate.com),
-// PROXY_LIMIT (requests a minute per client address, default 60),
-// PROXY_TIMEOUT (bound of an upstream call, default 10s), PROXY_MAX_CLIENTS
-// (clients an isolate tracks at once, default 50000).
-//
-// "Sign in with sipgate" (package signin, the code cmd/serve -proxy runs)
-// answers /oauth/ when SIPGATE_CLIENT_ID (a var) and SIPGATE_CLIENT_SECRET
-// (a secret: `npx wrangler secret put SIPGATE_CLIENT_SECRET`, never in
-// wrangler.toml) are set; LOGIN_SERVER (default https://login.sipgate.com),
-// SIGNIN_SCOPE (default account:read) and REDIRECT_URL (default this
-// origin's /oauth/callback) adjust it.
+// Settings: the Worker's variables (wrangler.toml [vars]) and secrets, by
+// the one table cmd/serve reads as flags (internal/settings, listed in
+// docs/deploying.md). "Sign in with sipgate" (package signin, the code
+// cmd/serve -proxy runs) answers /oauth/ when SIPGATE_CLIENT_ID (a var) and
+// SIPGATE_CLIENT_SECRET (a secret: `npx wrangler secret put
+// SIPGATE_CLIENT_SECRET`, never in wrangler.toml) are set.
 package main
 
 import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall/js"
-	"time"
 
 	"sipgate-account/internal/apiproxy"
 	"sipgate-account/internal/exchange"
 	"sipgate-account/internal/pageconfig"
+	"sipgate-account/internal/settings"
 	"sipgate-account/internal/signin"
 	"sipgate-account/internal/webheaders"
 )
@@ -90,49 +84,46 @@ func internalError() any {
 // page calls only this origin, and no other site may frame it.
 var security = webheaders.Security(webheaders.Policy{})
 
-// The proxy is built once, from the first request's env: the Worker's
-// settings, the same for every request of a deployment.
+// The settings are read once, from the first request's env: the Worker's
+// variables and secrets, the same for every request of a deployment, by
+// the table cmd/serve reads as flags (package settings). A value that
+// does not parse makes every request of /v2/, /oauth/ and config.json a
+// 500 that names it, and one log line: the Worker cannot refuse to start.
 var (
 	once     sync.Once
+	set      settings.Values
 	proxy    *apiproxy.Proxy
-	proxyErr error
+	flow     *signin.Flow // nil when the Worker has no client
+	setupErr error
 )
 
-func proxyFor(env js.Value) (*apiproxy.Proxy, error) {
+func setup(env js.Value) error {
 	once.Do(func() {
-		setting := func(name string) string { return envString(env, name) }
-		limit, _ := strconv.Atoi(setting("PROXY_LIMIT"))
-		timeout, _ := time.ParseDuration(setting("PROXY_TIMEOUT"))
-		maxClients, _ := strconv.Atoi(setting("PROXY_MAX_CLIENTS"))
-		proxy, proxyErr = apiproxy.New(apiproxy.Config{
-			Upstream:   setting("UPSTREAM"),
-			Limit:      limit,
-			Timeout:    timeout,
-			MaxClients: maxClients,
-			ClientIP:   clientIP(setting("TRUST_CLIENT_IP_HEADER")),
-		})
-	})
-	return proxy, proxyErr
-}
-
-// clientIP names the client a request comes from, for the rate limit.
-// Behind a front that sets a header to the visitor's address and
-// overwrites what a client sends in it (Cloudflare's CF-Connecting-IP),
-// TRUST_CLIENT_IP_HEADER names that header, and it is trusted. Otherwise
-// any client could choose its own bucket by sending it, so the address is
-// the connection's (workerd's request.cf.clientIp, passed by worker.mjs as
-// connectionAddress); where the runtime gives none, every client shares
-// one bucket.
-func clientIP(trusted string) func(*http.Request) string {
-	if trusted != "" {
-		return func(r *http.Request) string { return r.Header.Get(trusted) }
-	}
-	return func(r *http.Request) string {
-		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-			return host
+		logf := func(format string, args ...any) { println(fmt.Sprintf(format, args...)) }
+		set, setupErr = settings.Read(func(st settings.Setting) (string, bool) {
+			return envString(env, st.Var), env.Get(st.Var).Type() == js.TypeString
+		}, func(st settings.Setting) string { return st.Var })
+		if setupErr != nil {
+			setupErr = fmt.Errorf("the Worker is misconfigured: %w", setupErr)
+			logf("sipgate-account edge: %v", setupErr)
+			return
 		}
-		return r.RemoteAddr
-	}
+		if proxy, setupErr = apiproxy.New(set.Proxy(logf)); setupErr != nil {
+			setupErr = fmt.Errorf("the proxy is misconfigured: UPSTREAM: %w", setupErr)
+			return
+		}
+		signIn, err := set.SignIn()
+		if err != nil {
+			setupErr = fmt.Errorf("sign-in is misconfigured: %w", err)
+			return
+		}
+		if signIn {
+			if flow, err = signin.New(set.SignInConfig(logf)); err != nil {
+				setupErr = fmt.Errorf("sign-in is misconfigured: %w", err)
+			}
+		}
+	})
+	return setupErr
 }
 
 // serve decides what to do with a request (a request shape, and the
@@ -156,73 +147,41 @@ func serve(_ js.Value, args []js.Value) any {
 	}
 	// Routed on the path as sent, as cmd/serve routes: /v2%2Faccount is
 	// not under /v2/.
+	own := strings.HasPrefix(u.EscapedPath(), "/v2/") || strings.HasPrefix(u.EscapedPath(), "/oauth/") || u.Path == "/config.json"
+	if err := setup(env); own && err != nil {
+		return answer(&exchange.Answer{Status: http.StatusInternalServerError,
+			Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte(err.Error())})
+	}
 	switch {
 	case strings.HasPrefix(u.EscapedPath(), "/v2/"):
-		p, err := proxyFor(env)
-		if err != nil {
-			return answer(&exchange.Answer{Status: http.StatusInternalServerError,
-				Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte("the proxy is misconfigured: " + err.Error())})
-		}
-		a, out := p.Plan(r)
+		a, out := proxy.Plan(r)
 		if a != nil {
 			return answer(a)
 		}
 		return forward(out)
 	case strings.HasPrefix(u.EscapedPath(), "/oauth/"):
-		f, err := flowFor(env)
-		switch {
-		case err != nil:
-			return answer(&exchange.Answer{Status: http.StatusInternalServerError,
-				Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte("sign-in is misconfigured: " + err.Error())})
-		case f == nil:
+		if flow == nil {
 			return answer(&exchange.Answer{Status: http.StatusNotFound,
 				Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte("sign-in is not set up here: the Worker has no SIPGATE_CLIENT_ID")})
 		}
-		a, out := f.Plan(r)
+		a, out := flow.Plan(r)
 		if a != nil {
 			return answer(a)
 		}
 		return forward(out)
 	case u.Path == "/config.json":
+		page := pageconfig.Config{BaseURL: pageconfig.SameOriginBaseURL}
+		if flow != nil {
+			page.SignIn = signin.StartPath
+		}
 		return answer(&exchange.Answer{Status: http.StatusOK,
-			Header: http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}}, Body: pageconfig.Config{BaseURL: pageconfig.SameOriginBaseURL, SignIn: signInPath(env)}.JSON()})
+			Header: http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}}, Body: page.JSON()})
 	}
 	path := u.Path
 	if strings.HasSuffix(path, "/") {
 		path += "index.html"
 	}
 	return asset(path)
-}
-
-// The sign-in flow is built once too, from the first /oauth/ request's env;
-// nil when the Worker has no client.
-var (
-	flowOnce sync.Once
-	flow     *signin.Flow
-	flowErr  error
-)
-
-func flowFor(env js.Value) (*signin.Flow, error) {
-	flowOnce.Do(func() {
-		id, secret := envString(env, "SIPGATE_CLIENT_ID"), envString(env, "SIPGATE_CLIENT_SECRET")
-		if id == "" && secret == "" {
-			return
-		}
-		limit, _ := strconv.Atoi(envString(env, "PROXY_LIMIT"))
-		flow, flowErr = signin.New(signin.Config{ClientID: id, ClientSecret: secret,
-			LoginServer: envString(env, "LOGIN_SERVER"), Scope: envString(env, "SIGNIN_SCOPE"), RedirectURL: envString(env, "REDIRECT_URL"),
-			Limit: limit, ClientIP: clientIP(envString(env, "TRUST_CLIENT_IP_HEADER")),
-			Logf: func(format string, args ...any) { println(fmt.Sprintf(format, args...)) }})
-	})
-	return flow, flowErr
-}
-
-// signInPath is where the page starts sign-in, "" when the Worker has none.
-func signInPath(env js.Value) string {
-	if f, err := flowFor(env); f != nil && err == nil {
-		return signin.StartPath
-	}
-	return ""
 }
 
 func envString(env js.Value, name string) string {

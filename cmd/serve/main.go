@@ -32,6 +32,7 @@ import (
 	"sipgate-account/internal/demo"
 	"sipgate-account/internal/fakeapi"
 	"sipgate-account/internal/pageconfig"
+	"sipgate-account/internal/settings"
 	"sipgate-account/internal/signin"
 	"sipgate-account/internal/webserver"
 )
@@ -54,12 +55,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	mock := flags.Bool("mock", false, "serve the fake sipgate API on the same origin (demo mode)")
 	dir := flags.String("dir", "web", "the web root to serve")
 	proxy := flags.Bool("proxy", false, "forward GET /v2/account on this origin to the API (see -upstream)")
-	upstream := flags.String("upstream", apiproxy.DefaultUpstream, "with -proxy: the API's origin")
-	limit := flags.Int("proxy-limit", apiproxy.DefaultLimit, "with -proxy: requests a minute per client address to /v2/account, and again to /oauth/")
-	timeout := flags.Duration("proxy-timeout", apiproxy.DefaultTimeout, "with -proxy: bound of an upstream call")
-	loginServer := flags.String("login-server", signin.DefaultLoginServer, "with -proxy and SIPGATE_CLIENT_ID: the login server's origin")
-	scope := flags.String("scope", signin.DefaultScope, "with -proxy and SIPGATE_CLIENT_ID: the scope sign-in asks for")
-	redirectURL := flags.String("redirect-url", "", "with -proxy and SIPGATE_CLIENT_ID: the redirect URI registered for the client (default: this origin's "+signin.CallbackPath+")")
+	// The proxy's and the sign-in's settings, from the one table both
+	// hosts read (the client's credentials from the environment).
+	values := map[string]*string{}
+	for _, st := range settings.Table {
+		if !st.FromEnv {
+			values[st.Flag] = flags.String(st.Flag, st.Default, st.Usage)
+		}
+	}
 	writeStall := flags.Duration("write-stall", webserver.DefaultWriteStall, "drop a client that reads nothing for this long while an answer waits")
 	perClient := flags.Int("conns-per-client", webserver.DefaultConnsPerClient, "open connections allowed per client address (IPv6: per /64)")
 	if err := flags.Parse(args); err != nil {
@@ -80,10 +83,22 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if *writeStall <= 0 || *perClient <= 0 {
 		return errors.New("-write-stall and -conns-per-client must be positive")
 	}
-	clientID, secret := os.Getenv("SIPGATE_CLIENT_ID"), os.Getenv("SIPGATE_CLIENT_SECRET")
-	if *proxy && (clientID == "") != (secret == "") {
-		return errors.New("sign-in needs both SIPGATE_CLIENT_ID and SIPGATE_CLIENT_SECRET (or neither, for no sign-in)")
+	given := map[string]bool{}
+	flags.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	set, err := settings.Read(func(st settings.Setting) (string, bool) {
+		if st.FromEnv {
+			return os.LookupEnv(st.Var)
+		}
+		return *values[st.Flag], given[st.Flag]
+	}, settingName)
+	if err != nil {
+		return err
 	}
+	signIn, err := set.SignIn()
+	if *proxy && err != nil {
+		return err
+	}
+	notes := unusedSettings(set, *proxy, given)
 	ln, err := net.Listen("tcp", *addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return fmt.Errorf("%s is in use by another program: choose another address with -addr (make demo: ADDR=localhost:8081 make demo)", *addr)
@@ -112,16 +127,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	if *proxy {
-		p, err := apiproxy.New(apiproxy.Config{
-			Upstream: *upstream, Limit: *limit, Timeout: *timeout, Logf: logger.Printf,
-		})
+		p, err := apiproxy.New(set.Proxy(logger.Printf))
 		if err != nil {
 			return fmt.Errorf("-upstream: %w", err)
 		}
 		cfg.API, upstreamOrigin = p, p.Upstream()
-		if clientID != "" {
-			flow, err := signin.New(signin.Config{ClientID: clientID, ClientSecret: secret,
-				LoginServer: *loginServer, Scope: *scope, RedirectURL: *redirectURL, Limit: *limit, Logf: logger.Printf})
+		if signIn {
+			flow, err := signin.New(set.SignInConfig(logger.Printf))
 			if err != nil {
 				return fmt.Errorf("sign-in: %w", err)
 			}
@@ -160,16 +172,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	} else if *proxy {
 		fmt.Fprintf(stdout, "Proxy mode: %s/v2/account is forwarded to %s/v2/account (%d requests a minute per address, %s timeout).\n",
-			url, upstreamOrigin, *limit, *timeout)
+			url, upstreamOrigin, set.Limit, set.Timeout)
 		fmt.Fprintln(stdout, "  The proxy sees the credentials in transit: run it only where you would type them.")
 		if cfg.SignIn != nil {
-			redirect := *redirectURL
+			redirect := set.RedirectURL
 			if redirect == "" {
 				redirect = url + signin.CallbackPath
 			}
 			fmt.Fprintf(stdout, "  Sign in with sipgate: %s%s, client %s; register %s as its redirect URI.\n",
-				*loginServer, signin.RealmPath, clientID, redirect)
-			if *redirectURL == "" {
+				set.LoginServer, signin.RealmPath, set.ClientID, redirect)
+			if set.RedirectURL == "" {
 				fmt.Fprintf(stdout, "  The redirect URI follows the host each request names: behind a front that serves https://your.example,\n"+
 					"  it is https://your.example%s (the front must pass on the Host header; or set -redirect-url).\n", signin.CallbackPath)
 			}
@@ -181,6 +193,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if note := unservedConfig(*dir); note != "" {
 			fmt.Fprintln(stdout, note)
 		}
+	}
+	for _, note := range notes {
+		fmt.Fprintln(stdout, "  Note:", note)
 	}
 	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
 
@@ -233,4 +248,36 @@ func unservedConfig(dir string) string {
 func onLoopback(a net.Addr) bool {
 	tcp, ok := a.(*net.TCPAddr)
 	return ok && tcp.IP.IsLoopback()
+}
+
+// settingName is how this command spells a setting: its flag, or the
+// environment variable it reads.
+func settingName(st settings.Setting) string {
+	if st.FromEnv {
+		return st.Var
+	}
+	return "-" + st.Flag
+}
+
+// unusedSettings are the settings given that have no effect, each said
+// at start rather than ignored without a word.
+func unusedSettings(v settings.Values, proxy bool, given map[string]bool) []string {
+	var notes []string
+	isGiven := func(st settings.Setting) bool {
+		if st.FromEnv {
+			return os.Getenv(st.Var) != ""
+		}
+		return given[st.Flag]
+	}
+	for _, st := range settings.Table {
+		if !proxy && isGiven(st) {
+			notes = append(notes, settingName(st)+" has no effect without -proxy")
+		}
+	}
+	if proxy {
+		for _, st := range v.Unused(isGiven) {
+			notes = append(notes, settingName(st)+" has no effect without SIPGATE_CLIENT_ID")
+		}
+	}
+	return notes
 }

@@ -382,3 +382,37 @@ func TestRunSaysConfigIsNotServed(t *testing.T) {
 		t.Errorf("with the shipped config.json, a note:\n%s", out.String())
 	}
 }
+
+// TestRunSettings: a setting that does not parse stops the command with
+// its name; a setting with no effect is named at start.
+func TestRunSettings(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, webserver.WasmFile), []byte("\x00asm"), 0o644)
+	for _, c := range []struct{ flag, value string }{
+		{"-proxy-limit", "sixty"}, {"-proxy-timeout", "10"}, {"-proxy-max-clients", "0"}, {"-client-ip-header", "X Real IP"},
+	} {
+		err := run(context.Background(), []string{"-proxy", "-addr", "127.0.0.1:0", "-dir", dir, c.flag, c.value}, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), c.flag+`: "`+c.value+`"`) {
+			t.Errorf("%s %s: %v, want an error naming it", c.flag, c.value, err)
+		}
+	}
+	t.Setenv("SIPGATE_CLIENT_ID", "id")
+	t.Setenv("SIPGATE_CLIENT_SECRET", "secret")
+	_, out := start(t, "-proxy-limit", "5")
+	for _, want := range []string{"-proxy-limit has no effect without -proxy", "SIPGATE_CLIENT_ID has no effect without -proxy"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("without -proxy, no note %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "secret") {
+		t.Errorf("the secret was printed:\n%s", out.String())
+	}
+	t.Setenv("SIPGATE_CLIENT_ID", "")
+	t.Setenv("SIPGATE_CLIENT_SECRET", "")
+	api := httptest.NewServer(fakeapi.Handler(fakeapi.Config{NoCORS: true}))
+	defer api.Close()
+	_, out = start(t, "-proxy", "-upstream", api.URL, "-scope", "account:read history:read")
+	if !strings.Contains(out.String(), "-scope has no effect without SIPGATE_CLIENT_ID") {
+		t.Errorf("a sign-in setting without a client, no note:\n%s", out.String())
+	}
+}

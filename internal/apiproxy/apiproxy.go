@@ -20,13 +20,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"sipgate-account/internal/clientaddr"
 	"sipgate-account/internal/exchange"
 	"sipgate-account/internal/ratelimit"
 	"sipgate-account/sipgate"
@@ -149,7 +149,7 @@ func New(cfg Config) (*Proxy, error) {
 		cfg.Buckets = ratelimit.NewMemoryBuckets(cfg.MaxClients)
 	}
 	if cfg.ClientIP == nil {
-		cfg.ClientIP = remoteHost
+		cfg.ClientIP = clientaddr.Of("")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -324,12 +324,4 @@ func (p *Proxy) answer(status int, message string, header http.Header) *exchange
 		h[k] = v
 	}
 	return &exchange.Answer{Status: status, Header: h, Body: b}
-}
-
-func remoteHost(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -8,7 +8,9 @@ package clientaddr
 
 import (
 	"net"
+	"net/http"
 	"net/netip"
+	"strings"
 )
 
 // Key returns the limit key for host, an IP address without a port (a
@@ -39,4 +41,25 @@ func FromRemoteAddr(remote string) string {
 		return Key(remote)
 	}
 	return Key(host)
+}
+
+// Of returns how a host names the client a request comes from, for the
+// rate limits: with header "" the connection's address (RemoteAddr); else
+// that header, which a front in front of the host sets to the visitor's
+// address and overwrites when a client sends it (Cloudflare's
+// CF-Connecting-IP). Trusting a header no front overwrites would let any
+// client choose its own bucket. A request without the header counts as
+// its connection.
+func Of(header string) func(*http.Request) string {
+	return func(r *http.Request) string {
+		if header != "" {
+			if v := strings.TrimSpace(r.Header.Get(header)); v != "" {
+				return v
+			}
+		}
+		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+			return host
+		}
+		return r.RemoteAddr
+	}
 }

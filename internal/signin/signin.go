@@ -38,7 +38,6 @@ import (
 	"errors"
 	"fmt"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -46,6 +45,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"sipgate-account/internal/clientaddr"
 	"sipgate-account/internal/exchange"
 	"sipgate-account/internal/ratelimit"
 	"sipgate-account/sipgate"
@@ -149,7 +149,7 @@ func New(cfg Config) (*Flow, error) {
 		cfg.Limit = DefaultLimit
 	}
 	if cfg.ClientIP == nil {
-		cfg.ClientIP = remoteHost
+		cfg.ClientIP = clientaddr.Of("")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -360,11 +360,4 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		exchange.Serve(w, r, f, out)
 	}
-}
-
-func remoteHost(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
 }

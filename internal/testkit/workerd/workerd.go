@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -15,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"sipgate-account/internal/settings"
 )
 
 // Config says what to run.
@@ -22,7 +25,8 @@ type Config struct {
 	// Root is the repository's root: edge/build and web/ are found there.
 	Root string
 	// Upstream, Limit, Timeout and MaxClients become the Worker's
-	// UPSTREAM, PROXY_LIMIT, PROXY_TIMEOUT and PROXY_MAX_CLIENTS.
+	// UPSTREAM, PROXY_LIMIT, PROXY_TIMEOUT and PROXY_MAX_CLIENTS; a zero
+	// value leaves the setting out (its default).
 	Upstream   string
 	Limit      int
 	Timeout    time.Duration
@@ -34,6 +38,9 @@ type Config struct {
 	// ClientID, ClientSecret and LoginServer become SIPGATE_CLIENT_ID,
 	// SIPGATE_CLIENT_SECRET and LOGIN_SERVER: "Sign in with sipgate".
 	ClientID, ClientSecret, LoginServer string
+	// Vars are further settings by their variable's name, over the ones
+	// above (a value that does not parse, for a test).
+	Vars map[string]string
 	// Faults sets TEST_FAULTS, with which the tests make the Go side fail.
 	Faults bool
 	// Entry replaces the Worker's entry module (edge/build/worker.mjs) with
@@ -181,13 +188,29 @@ func freePort() (int, error) {
 // entry is the file of the Worker's entry module, beside the configuration.
 func capnp(web, entry string, port int, cfg Config) string {
 	q := strconv.Quote
-	timeout := ""
-	if cfg.Timeout > 0 {
-		timeout = cfg.Timeout.String()
+	vars := map[string]string{
+		"UPSTREAM": cfg.Upstream, "TRUST_CLIENT_IP_HEADER": cfg.TrustClientIPHeader,
+		"SIPGATE_CLIENT_ID": cfg.ClientID, "SIPGATE_CLIENT_SECRET": cfg.ClientSecret, "LOGIN_SERVER": cfg.LoginServer,
 	}
-	faults := ""
+	if cfg.Limit > 0 {
+		vars["PROXY_LIMIT"] = strconv.Itoa(cfg.Limit)
+	}
+	if cfg.Timeout > 0 {
+		vars["PROXY_TIMEOUT"] = cfg.Timeout.String()
+	}
+	if cfg.MaxClients > 0 {
+		vars["PROXY_MAX_CLIENTS"] = strconv.Itoa(cfg.MaxClients)
+	}
+	maps.Copy(vars, cfg.Vars)
 	if cfg.Faults {
-		faults = "on"
+		vars["TEST_FAULTS"] = "on"
+	}
+	// The Worker's settings, by the table it reads (and the tests' own).
+	var bindings strings.Builder
+	for _, name := range append(settings.Names(), "TEST_FAULTS") {
+		if v := vars[name]; v != "" {
+			fmt.Fprintf(&bindings, "    (name = %s, text = %s),\n", q(name), q(v))
+		}
 	}
 	return `using Workerd = import "/workerd/workerd.capnp";
 
@@ -208,16 +231,7 @@ const proxy :Workerd.Worker = (
   ],
   compatibilityDate = "2025-01-01",
   bindings = [
-    (name = "UPSTREAM", text = ` + q(cfg.Upstream) + `),
-    (name = "PROXY_LIMIT", text = ` + q(strconv.Itoa(cfg.Limit)) + `),
-    (name = "PROXY_TIMEOUT", text = ` + q(timeout) + `),
-    (name = "PROXY_MAX_CLIENTS", text = ` + q(strconv.Itoa(cfg.MaxClients)) + `),
-    (name = "TRUST_CLIENT_IP_HEADER", text = ` + q(cfg.TrustClientIPHeader) + `),
-    (name = "TEST_FAULTS", text = ` + q(faults) + `),
-    (name = "SIPGATE_CLIENT_ID", text = ` + q(cfg.ClientID) + `),
-    (name = "SIPGATE_CLIENT_SECRET", text = ` + q(cfg.ClientSecret) + `),
-    (name = "LOGIN_SERVER", text = ` + q(cfg.LoginServer) + `),
-    (name = "ASSETS", service = "assets"),
+` + bindings.String() + `    (name = "ASSETS", service = "assets"),
   ],
   globalOutbound = "net",
 );
