@@ -114,23 +114,17 @@ func ResolveBaseURL(raw, origin string) (*url.URL, error) {
 		}
 		raw = o.Scheme + "://" + o.Host + raw
 	}
-	u, err := url.Parse(raw)
-	if err != nil || !u.IsAbs() || u.Opaque != "" || u.Host == "" {
+	u, problem := CheckURL(raw, false)
+	switch problem {
+	case URLNotAbsolute:
 		return nil, invalid(FieldBaseURL, "must be an absolute URL such as "+DefaultBaseURL+", or a path on this origin such as /v2")
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !IsLoopbackHost(u.Hostname()) {
-			return nil, invalid(FieldBaseURL, "must use https; http is allowed only for loopback hosts (localhost, 127.0.0.0/8, [::1])")
-		}
-	default:
+	case URLPlainHTTP:
+		return nil, invalid(FieldBaseURL, "must use https; http is allowed only for loopback hosts (localhost, 127.0.0.0/8, [::1])")
+	case URLScheme:
 		return nil, invalid(FieldBaseURL, "must use https (or http for a loopback host), not "+strconv.Quote(u.Scheme))
-	}
-	if u.User != nil {
+	case URLUserInfo:
 		return nil, invalid(FieldBaseURL, "must not contain user info: credentials never go into a URL")
-	}
-	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
+	case URLQuery:
 		return nil, invalid(FieldBaseURL, "must not contain a query or a fragment")
 	}
 	// One trailing slash is tolerated, not more: "/v2//account" is another path.
@@ -140,6 +134,46 @@ func ResolveBaseURL(raw, origin string) (*url.URL, error) {
 		return nil, invalid(FieldBaseURL, "must not end with more than one slash")
 	}
 	return u, nil
+}
+
+// URLProblem is what CheckURL found wrong with a URL.
+type URLProblem int
+
+const (
+	URLOK          URLProblem = iota
+	URLNotAbsolute            // not an absolute URL with a host
+	URLScheme                 // neither https nor http
+	URLPlainHTTP              // http to a host other than loopback
+	URLUserInfo               // user info (user:password@)
+	URLQuery                  // a query or a fragment
+	URLPath                   // a path, where an origin is asked for
+)
+
+// CheckURL is the rule every URL that the project sends something to
+// follows (the API's base URL, the proxy's upstream, the login server):
+// https, or http to a loopback host only, since credentials or a secret
+// go there; no user info; no query or fragment; and, for an origin, no
+// path either (one "/" is no path). It returns the URL as parsed (nil when
+// it does not parse) and the first problem found; each caller words it.
+func CheckURL(raw string, origin bool) (*url.URL, URLProblem) {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return nil, URLNotAbsolute
+	case !u.IsAbs() || u.Opaque != "" || u.Host == "":
+		return u, URLNotAbsolute
+	case u.Scheme == "http" && !IsLoopbackHost(u.Hostname()):
+		return u, URLPlainHTTP
+	case u.Scheme != "https" && u.Scheme != "http":
+		return u, URLScheme
+	case u.User != nil:
+		return u, URLUserInfo
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
+		return u, URLQuery
+	case origin && u.Path != "" && u.Path != "/":
+		return u, URLPath
+	}
+	return u, URLOK
 }
 
 // IsLoopbackHost reports whether host (without port) names this machine:

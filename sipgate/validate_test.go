@@ -166,3 +166,36 @@ func TestNewAccountRequest(t *testing.T) {
 		t.Errorf("credentials in the URL: %s", req.URL)
 	}
 }
+
+// TestCheckURL: the one rule for every URL the project sends to.
+func TestCheckURL(t *testing.T) {
+	for _, c := range []struct {
+		raw    string
+		origin bool
+		want   URLProblem
+	}{
+		{"https://api.sipgate.com", true, URLOK},
+		{"https://api.sipgate.com/", true, URLOK},
+		{"https://api.sipgate.com/v2", false, URLOK},
+		{"https://api.sipgate.com/v2", true, URLPath},
+		{"http://localhost:8080", true, URLOK},
+		{"http://127.0.0.2", true, URLOK},
+		{"http://[::1]:1", true, URLOK},
+		{"http://api.sipgate.com", true, URLPlainHTTP},
+		{"http://localhost.example.com", true, URLPlainHTTP},
+		{"ftp://api.sipgate.com", true, URLScheme},
+		{"https://user:pw@api.sipgate.com", true, URLUserInfo},
+		{"https://api.sipgate.com/v2?x=1", false, URLQuery},
+		{"https://api.sipgate.com/v2#f", false, URLQuery},
+		{"https://api.sipgate.com/v2?", false, URLQuery},
+		{"/v2", false, URLNotAbsolute},
+		{"api.sipgate.com", true, URLNotAbsolute},
+		{"https:api.sipgate.com", true, URLNotAbsolute},
+		{"https://", true, URLNotAbsolute},
+		{"https://api.sipgate.com:port", true, URLNotAbsolute},
+	} {
+		if _, got := CheckURL(c.raw, c.origin); got != c.want {
+			t.Errorf("CheckURL(%q, origin %v) = %d, want %d", c.raw, c.origin, got, c.want)
+		}
+	}
+}

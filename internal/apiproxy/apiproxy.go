@@ -110,18 +110,16 @@ func parseUpstream(raw string) (*url.URL, error) {
 	if raw == "" {
 		raw = DefaultUpstream
 	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	u, problem := sipgate.CheckURL(raw, true)
+	switch problem {
+	case sipgate.URLNotAbsolute, sipgate.URLScheme:
 		// Not echoed: a mistyped value may hold a password.
 		return nil, errors.New("the upstream is not an http(s) origin such as " + DefaultUpstream)
-	}
-	if u.User != nil {
+	case sipgate.URLUserInfo:
 		return nil, errors.New("the upstream must not contain user info: the proxy forwards the visitor's credentials, never its own")
-	}
-	if u.Scheme == "http" && !sipgate.IsLoopbackHost(u.Hostname()) {
+	case sipgate.URLPlainHTTP:
 		return nil, fmt.Errorf("the upstream %s uses http: the credentials would cross the network in clear text; use https (http only for a loopback host)", u.Host)
-	}
-	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+	case sipgate.URLPath, sipgate.URLQuery:
 		// /v2/account is forwarded to the same path upstream: a path here
 		// would be dropped, so it is refused rather than ignored.
 		return nil, fmt.Errorf("the upstream is an origin such as %s, without a path, query or fragment: /v2/account is forwarded to the same path there", DefaultUpstream)

@@ -122,13 +122,13 @@ func New(cfg Config) (*Flow, error) {
 	if cfg.LoginServer == "" {
 		cfg.LoginServer = DefaultLoginServer
 	}
-	u, err := url.Parse(cfg.LoginServer)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("the login server is an origin such as %s, without a path", DefaultLoginServer)
-	}
-	if u.Scheme == "http" && !sipgate.IsLoopbackHost(u.Hostname()) {
+	u, problem := sipgate.CheckURL(cfg.LoginServer, true)
+	switch problem {
+	case sipgate.URLOK:
+	case sipgate.URLPlainHTTP:
 		return nil, fmt.Errorf("the login server %s uses http: the client secret would cross the network in clear text; use https (http only for a loopback host)", u.Host)
+	default:
+		return nil, fmt.Errorf("the login server is an origin such as %s, without a path", DefaultLoginServer)
 	}
 	if cfg.RedirectURL != "" {
 		r, err := url.Parse(cfg.RedirectURL)
