@@ -57,15 +57,11 @@ func webRoot(t *testing.T) string {
 // the brotli module loaded, or without it and the line that needs it.
 func startNginx(t *testing.T, brotli bool) *server {
 	t.Helper()
-	bin, err := exec.LookPath("nginx")
-	if err != nil {
-		t.Fatalf("no nginx (%v): run `make servers` (make test does)", err)
-	}
 	module := "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
 	if _, err := os.Stat(module); brotli && err != nil {
 		t.Fatalf("no brotli module for nginx (%v): run `make servers` (make test does)", err)
 	}
-	dir, port := t.TempDir(), freePort(t)
+	port := freePort(t)
 	site := recipe(t, "nginx/sipgate-account.conf", append([]string{
 		"listen 80;", "listen 127.0.0.1:" + port + ";",
 		"root /srv/sipgate-account/web;", "root " + webRoot(t) + ";"},
@@ -76,6 +72,18 @@ func startNginx(t *testing.T, brotli bool) *server {
 	} else {
 		site = regexp.MustCompile(`(?m)^\s*brotli_static on;\n`).ReplaceAllString(site, "")
 	}
+	return runNginx(t, site, load, port)
+}
+
+// runNginx runs a server block in Debian's nginx, with load (a
+// load_module line, or "") in its main configuration.
+func runNginx(t *testing.T, site, load, port string) *server {
+	t.Helper()
+	bin, err := exec.LookPath("nginx")
+	if err != nil {
+		t.Fatalf("no nginx (%v): run `make servers` (make test does)", err)
+	}
+	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "site.conf"), []byte(site), 0o644)
 	// The main configuration, as Debian's nginx.conf has it where it matters:
 	// the MIME table in http {}, server blocks included from there.
@@ -107,16 +115,23 @@ http {
 // startCaddy runs deploy/caddy/Caddyfile in Debian's Caddy.
 func startCaddy(t *testing.T) *server {
 	t.Helper()
-	bin, err := exec.LookPath("caddy")
-	if err != nil {
-		t.Fatalf("no caddy (%v): run `make servers` (make test does)", err)
-	}
-	dir, port := t.TempDir(), freePort(t)
+	port := freePort(t)
 	// A site address names no interface: bind does (as the recipe says).
 	site := recipe(t, "caddy/Caddyfile", append([]string{
 		"example.com {", "http://127.0.0.1:" + port + " {\n\tbind 127.0.0.1",
 		"root * /srv/sipgate-account/web", "root * " + webRoot(t)},
 		tryItPolicy(t)...)...)
+	return runCaddy(t, site, port)
+}
+
+// runCaddy runs a Caddyfile's site in Debian's Caddy.
+func runCaddy(t *testing.T, site, port string) *server {
+	t.Helper()
+	bin, err := exec.LookPath("caddy")
+	if err != nil {
+		t.Fatalf("no caddy (%v): run `make servers` (make test does)", err)
+	}
+	dir := t.TempDir()
 	// Off for the test: the admin endpoint (one fixed port for all Caddys).
 	file := filepath.Join(dir, "Caddyfile")
 	os.WriteFile(file, []byte("{\n\tadmin off\n}\n\n"+site), 0o644)
