@@ -47,7 +47,7 @@ npm-tool = grep -qF '"version": "$(2)"' build/$(1)/node_modules/$(1)/package.jso
   echo "installing $(1)@$(2) (npm) into build/$(1)" && \
   npm install --prefix build/$(1) --no-save --no-audit --no-fund --loglevel=error $(1)@$(2); }
 
-.PHONY: build demo serve test vet unit types edge workerd browser chromium engines servers lighthouse bench fuzz screenshot package bundlers clean
+.PHONY: build demo serve test vet unit types edge workerd miniflare browser chromium engines servers lighthouse bench fuzz screenshot package bundlers clean
 
 # Go's build cache makes a rebuild with no change cheap, so build always runs
 # the compiler rather than second-guessing which files it depends on.
@@ -86,7 +86,7 @@ demo: build
 serve: build
 	$(GO) run ./cmd/serve -addr $(ADDR)
 
-test: build chromium engines servers vet unit types edge workerd bundlers browser
+test: build chromium engines servers vet unit types edge workerd miniflare bundlers browser
 
 vet:
 	$(GO) vet -tags e2e ./...
@@ -120,6 +120,13 @@ WORKERD         := build/workerd/node_modules/.bin/workerd
 workerd:
 	@$(call npm-tool,workerd,$(WORKERD_VERSION))
 	@$(WORKERD) --version
+
+# miniflare, Cloudflare's local simulator, from the npm registry into build/:
+# the tests run the Worker in it where workerd alone lacks a binding
+# (Rate Limiting).
+MINIFLARE_VERSION := 4.20260730.0
+miniflare:
+	@$(call npm-tool,miniflare,$(MINIFLARE_VERSION))
 
 # Type-checks a usage example (e2e/typescript) against web/sipgate-account.d.ts.
 types:

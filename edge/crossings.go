@@ -18,7 +18,8 @@ import (
 //
 // Into Go:
 //
-//	request   {method, url, headers, hasBody, clientAddress}  serve
+//	request   {method, url, headers, hasBody, clientAddress,  serve
+//	           counted}
 //	upstream  {method, path, url, status, headers, body,      check, finish, failed, assetHeaders
 //	           timedOut, message}                             (each reads what it needs)
 //
@@ -27,6 +28,8 @@ import (
 //	{kind: "answer", status, headers, body}
 //	{kind: "forward", method, url, headers, body, timeoutMs, maxBytes}
 //	{kind: "asset", path}
+//	{kind: "count", binding, key}   ask the Rate Limiting binding, then serve
+//	                                the request again with counted: its success
 
 // request is a request as serve reads it.
 type request struct {
@@ -35,6 +38,9 @@ type request struct {
 	// clientAddress is the connection's address where the runtime gives
 	// it (workerd's request.cf.clientIp), "" elsewhere.
 	clientAddress string
+	// counted is the Rate Limiting binding's answer for the request, once
+	// asked (see count).
+	counted, wasCounted bool
 }
 
 func readRequest(v js.Value) request {
@@ -44,6 +50,8 @@ func readRequest(v js.Value) request {
 		headers:       v.Get("headers").String(),
 		hasBody:       v.Get("hasBody").Bool(),
 		clientAddress: optionalString(v.Get("clientAddress")),
+		counted:       v.Get("counted").Truthy(),
+		wasCounted:    v.Get("counted").Type() == js.TypeBoolean,
 	}
 }
 
@@ -109,6 +117,12 @@ func forward(out *exchange.Outgoing) any {
 		f["body"] = body
 	}
 	return f
+}
+
+// count asks worker.mjs to count the request at the Rate Limiting binding
+// under key, and to serve it again with the answer.
+func count(binding, key string) any {
+	return map[string]any{"kind": "count", "binding": binding, "key": key}
 }
 
 // asset is a file of web/ to serve from the ASSETS binding.

@@ -36,8 +36,10 @@ import (
 	"strings"
 	"sync"
 	"syscall/js"
+	"time"
 
 	"sipgate-account/internal/apiproxy"
+	"sipgate-account/internal/clientaddr"
 	"sipgate-account/internal/exchange"
 	"sipgate-account/internal/pageconfig"
 	"sipgate-account/internal/settings"
@@ -95,7 +97,23 @@ var (
 	proxy    *apiproxy.Proxy
 	flow     *signin.Flow // nil when the Worker has no client
 	setupErr error
+	// bound is Cloudflare's Rate Limiting binding's counter, nil when
+	// wrangler.toml binds none: then each isolate counts in its memory.
+	bound *bindingCounter
 )
+
+// bindingCounter hands the proxy and the sign-in the binding's answer for
+// the request being decided, which worker.mjs asked for before: Go decides
+// each request in one synchronous call, so no other request comes between.
+type bindingCounter struct {
+	limit   int
+	allowed bool
+}
+
+func (c *bindingCounter) Take(string) (time.Duration, bool) {
+	return settings.RateLimitPeriod, c.allowed
+}
+func (c *bindingCounter) Limit() int { return c.limit }
 
 func setup(env js.Value) error {
 	once.Do(func() {
@@ -108,7 +126,12 @@ func setup(env js.Value) error {
 			logf("sipgate-account edge: %v", setupErr)
 			return
 		}
-		if proxy, setupErr = apiproxy.New(set.Proxy(logf)); setupErr != nil {
+		proxyCfg, signInCfg := set.Proxy(logf), set.SignInConfig(logf)
+		if env.Get(settings.RateLimitBinding).Type() == js.TypeObject {
+			bound = &bindingCounter{limit: set.Limit}
+			proxyCfg.Counter, signInCfg.Counter = bound, bound
+		}
+		if proxy, setupErr = apiproxy.New(proxyCfg); setupErr != nil {
 			setupErr = fmt.Errorf("the proxy is misconfigured: UPSTREAM: %w", setupErr)
 			return
 		}
@@ -118,7 +141,7 @@ func setup(env js.Value) error {
 			return
 		}
 		if signIn {
-			if flow, err = signin.New(set.SignInConfig(logf)); err != nil {
+			if flow, err = signin.New(signInCfg); err != nil {
 				setupErr = fmt.Errorf("sign-in is misconfigured: %w", err)
 			}
 		}
@@ -151,6 +174,15 @@ func serve(_ js.Value, args []js.Value) any {
 	if err := setup(env); own && err != nil {
 		return answer(&exchange.Answer{Status: http.StatusInternalServerError,
 			Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte(err.Error())})
+	}
+	if limited := strings.HasPrefix(u.EscapedPath(), "/v2/") || (flow != nil && strings.HasPrefix(u.EscapedPath(), "/oauth/")); limited && bound != nil {
+		// Counted at Cloudflare first, by the address the limits use,
+		// the API's and the sign-in's apart.
+		if !in.wasCounted {
+			scope, _, _ := strings.Cut(strings.TrimPrefix(u.EscapedPath(), "/"), "/")
+			return count(settings.RateLimitBinding, scope+" "+clientaddr.Key(clientaddr.Of(set.ClientIPHeader)(r)))
+		}
+		bound.allowed = in.counted
 	}
 	switch {
 	case strings.HasPrefix(u.EscapedPath(), "/v2/"):

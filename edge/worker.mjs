@@ -56,7 +56,13 @@ export default {
 
 async function handle(request, env) {
   const side = goSide();
-  const d = side.serve(requestShape(request), env);
+  let d = side.serve(requestShape(request), env);
+  if (d.kind === "count") {
+    // Cloudflare's Rate Limiting binding counts for every isolate; Go
+    // named the binding and the key, and decides with the answer.
+    const { success } = await env[d.binding].limit({ key: d.key });
+    d = side.serve({ ...requestShape(request), counted: success }, env);
+  }
   if (d.kind === "answer") return respond(d);
   if (d.kind === "asset") return asset(side, env, request, d.path);
   return respond(await forward(side, { method: request.method, path: new URL(request.url).pathname, url: request.url }, d));

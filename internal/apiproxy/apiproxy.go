@@ -78,6 +78,9 @@ type Config struct {
 	// ratelimit.MaxClients. When full, the client idle the longest is
 	// forgotten.
 	MaxClients int
+	// Counter, when set, counts the requests instead of a Limiter in this
+	// process (then Buckets and MaxClients do not matter).
+	Counter ratelimit.Counter
 	// ClientIP names the address a request comes from; nil means the host of
 	// RemoteAddr (right for a server that faces the browser directly). An
 	// IPv6 address is limited by its /64 (see clientaddr.Key).
@@ -93,7 +96,7 @@ type Config struct {
 type Proxy struct {
 	cfg      Config
 	upstream *url.URL
-	limiter  *ratelimit.Limiter
+	limiter  ratelimit.Counter
 }
 
 // ParseUpstream checks an upstream origin as New does and returns it as
@@ -155,7 +158,10 @@ func New(cfg Config) (*Proxy, error) {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	return &Proxy{cfg: cfg, upstream: up, limiter: ratelimit.New(cfg.Limit, cfg.Buckets, cfg.Now)}, nil
+	if cfg.Counter == nil {
+		cfg.Counter = ratelimit.New(cfg.Limit, cfg.Buckets, cfg.Now)
+	}
+	return &Proxy{cfg: cfg, upstream: up, limiter: cfg.Counter}, nil
 }
 
 // Upstream is the origin the proxy forwards to.
@@ -190,7 +196,7 @@ func (p *Proxy) Plan(r *http.Request) (*exchange.Answer, *exchange.Outgoing) {
 			http.Header{"Connection": {"close"}}), nil
 	}
 	if wait, ok := p.limiter.Take(p.cfg.ClientIP(r)); !ok {
-		return p.answer(http.StatusTooManyRequests, fmt.Sprintf("this proxy allows %d requests a minute from one address", p.cfg.Limit),
+		return p.answer(http.StatusTooManyRequests, fmt.Sprintf("this proxy allows %d requests a minute from one address", p.limiter.Limit()),
 			http.Header{"Retry-After": {ratelimit.RetryAfter(wait)}}), nil
 	}
 	out := &exchange.Outgoing{URL: p.upstream.String() + r.URL.Path, Header: http.Header{}, Timeout: p.cfg.Timeout, MaxBytes: sipgate.MaxBodyBytes}

@@ -42,6 +42,17 @@ const (
 	MaxClients = 50_000
 )
 
+// Counter counts a client's requests against its allowance: a Limiter in
+// this process, or (the edge Worker) Cloudflare's Rate Limiting binding,
+// whose answer the Worker gets before Go decides.
+type Counter interface {
+	// Take spends one request of the client at address ip; when none is
+	// left it says how long until there is one.
+	Take(ip string) (wait time.Duration, ok bool)
+	// Limit is the requests a minute each client may send.
+	Limit() int
+}
+
 // Limiter spends the allowances of clients: limit requests a minute each,
 // as a burst or spread out; the allowance refills evenly over the minute.
 type Limiter struct {

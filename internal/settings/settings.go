@@ -47,6 +47,16 @@ type Setting struct {
 	set func(v *Values, s string) error
 }
 
+// The edge Worker's Rate Limiting binding (wrangler.toml's [[ratelimits]]):
+// its name, and the period its limit counts over, which is the wait a
+// refused request is told (Retry-After). Bound, it counts /v2/ and
+// /oauth/ for every isolate at once; its simple.limit is PROXY_LIMIT (a
+// test holds wrangler.toml to both).
+const (
+	RateLimitBinding = "RATE_LIMITER"
+	RateLimitPeriod  = time.Minute
+)
+
 // Table is every setting, in the order -h shows them.
 var Table = []Setting{
 	{Flag: "upstream", Var: "UPSTREAM", Default: apiproxy.DefaultUpstream,

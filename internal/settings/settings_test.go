@@ -104,3 +104,22 @@ func TestEveryHostHasEverySetting(t *testing.T) {
 		}
 	}
 }
+
+// TestWranglerRateLimit: wrangler.toml binds the Rate Limiting namespace
+// by the name the Worker asks for, with PROXY_LIMIT requests a period of
+// RateLimitPeriod.
+func TestWranglerRateLimit(t *testing.T) {
+	toml, err := os.ReadFile("../../edge/wrangler.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	binding := regexp.MustCompile(`(?m)^\[\[ratelimits\]\]\nname = "([A-Z_]+)"\nnamespace_id = "\d+"\nsimple = \{ limit = (\d+), period = (\d+) \}`).FindStringSubmatch(string(toml))
+	limit := regexp.MustCompile(`(?m)^PROXY_LIMIT = "(\d+)"`).FindStringSubmatch(string(toml))
+	if binding == nil || limit == nil {
+		t.Fatalf("wrangler.toml binds no rate limiter, or sets no PROXY_LIMIT")
+	}
+	if binding[1] != RateLimitBinding || binding[2] != limit[1] || binding[3] != fmt.Sprint(int(RateLimitPeriod.Seconds())) {
+		t.Errorf("wrangler.toml's rate limiter %q: limit %s period %s, want %q, PROXY_LIMIT (%s), %v",
+			binding[1], binding[2], binding[3], RateLimitBinding, limit[1], RateLimitPeriod)
+	}
+}

@@ -95,6 +95,8 @@ type Config struct {
 	Limit    int
 	Buckets  ratelimit.Buckets
 	ClientIP func(*http.Request) string
+	// Counter, when set, counts the requests instead (see apiproxy).
+	Counter ratelimit.Counter
 	// Logf, if set, gets one line per failed sign-in. It never gets a
 	// secret, a code or a token.
 	Logf func(format string, args ...any)
@@ -111,7 +113,7 @@ type Flow struct {
 	cfg     Config
 	oauth   oauth2.Config
 	sealer  sealer
-	limiter *ratelimit.Limiter
+	limiter ratelimit.Counter
 }
 
 // New checks cfg and returns the flow.
@@ -154,12 +156,15 @@ func New(cfg Config) (*Flow, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Counter == nil {
+		cfg.Counter = ratelimit.New(cfg.Limit, cfg.Buckets, cfg.Now)
+	}
 	origin := u.Scheme + "://" + u.Host
 	return &Flow{cfg: cfg, oauth: oauth2.Config{
 		ClientID: cfg.ClientID,
 		Endpoint: oauth2.Endpoint{AuthURL: origin + RealmPath + "/auth", TokenURL: origin + RealmPath + "/token"},
 		Scopes:   strings.Fields(cfg.Scope),
-	}, sealer: newSealer(cfg.ClientSecret), limiter: ratelimit.New(cfg.Limit, cfg.Buckets, cfg.Now)}, nil
+	}, sealer: newSealer(cfg.ClientSecret), limiter: cfg.Counter}, nil
 }
 
 // Plan decides what to do with a request under /oauth/: answer it here
@@ -168,7 +173,7 @@ func New(cfg Config) (*Flow, error) {
 func (f *Flow) Plan(r *http.Request) (*exchange.Answer, *exchange.Outgoing) {
 	path := r.URL.EscapedPath()
 	if wait, ok := f.limiter.Take(f.cfg.ClientIP(r)); !ok {
-		return text(http.StatusTooManyRequests, fmt.Sprintf("sign-in allows %d requests a minute from one address: try again in a minute", f.cfg.Limit),
+		return text(http.StatusTooManyRequests, fmt.Sprintf("sign-in allows %d requests a minute from one address: try again in a minute", f.limiter.Limit()),
 			http.Header{"Retry-After": {ratelimit.RetryAfter(wait)}}), nil
 	}
 	switch {
