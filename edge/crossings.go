@@ -20,7 +20,7 @@ import (
 //
 //	request   {method, url, headers, hasBody, clientAddress,  serve
 //	           counted}
-//	upstream  {method, path, url, status, headers, body,      check, finish, failed, assetHeaders
+//	upstream  {method, path, url, status, headers, body,      finish, failed, assetHeaders
 //	           timedOut, message}                             (each reads what it needs)
 //
 // Out of Go:

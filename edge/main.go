@@ -50,7 +50,6 @@ import (
 func main() {
 	js.Global().Set("__sipgateEdge", js.ValueOf(map[string]any{
 		"serve":        crossing(serve, internalError),
-		"check":        crossing(check, internalError),
 		"finish":       crossing(finish, internalError),
 		"failed":       crossing(failed, internalError),
 		"assetHeaders": crossing(assetHeaders, func() any { return headerText(security) }),
@@ -150,7 +149,7 @@ func setup(env js.Value) error {
 }
 
 // serve decides what to do with a request (a request shape, and the
-// Worker's env): an answer, a forward (then check, finish or failed), or
+// Worker's env): an answer, a forward (then finish or failed), or
 // an asset.
 func serve(_ js.Value, args []js.Value) any {
 	in, env := readRequest(args[0]), args[1]
@@ -242,21 +241,18 @@ func deciderOf(in upstream) exchange.Decider {
 	return proxy
 }
 
-// check is the decider's Check on the upstream answer's status and
-// headers: null when its body may be read, else an answer.
-func check(_ js.Value, args []js.Value) any {
-	in := readUpstream(args[0])
-	if a := deciderOf(in).Check(logged(in), in.status, parseHeaders(in.headers)); a != nil {
-		return answer(a)
-	}
-	return nil
-}
-
 // finish is the decider's Finish on the upstream answer, its body read up
 // to maxBytes+1 bytes.
+// It checks the status and headers first (the decider's Check): one
+// crossing for both, since a crossing into Go costs more than reading a
+// body that the cap bounds.
 func finish(_ js.Value, args []js.Value) any {
 	in := readUpstream(args[0])
-	return answer(deciderOf(in).Finish(logged(in), in.status, parseHeaders(in.headers), in.body))
+	d, r, h := deciderOf(in), logged(in), parseHeaders(in.headers)
+	if a := d.Check(r, in.status, h); a != nil {
+		return answer(a)
+	}
+	return answer(d.Finish(r, in.status, h, in.body))
 }
 
 // failed is the decider's Failed for an upstream call that fetch could

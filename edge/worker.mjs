@@ -76,9 +76,11 @@ function respond({ status, headers, body }) {
 
 // forward makes the one upstream call Go planned (a forward shape: the
 // proxy's GET, or the sign-in's token call, a POST with a body), and
-// hands what came back to Go: the status and headers first (check), then
-// the body read up to maxBytes+1 bytes (finish); a call that fails or runs
-// out of time, to failed. call is the request's method, path and URL.
+// hands what came back to Go in one crossing: the status, the headers and
+// the body read up to maxBytes+1 bytes (finish, which first checks the
+// status and headers; an answer it refuses was read no further than the
+// cap); a call that fails or runs out of time, to failed. call is the
+// request's method, path and URL.
 async function forward(side, call, f) {
   const signal = AbortSignal.timeout(f.timeoutMs);
   let resp;
@@ -88,11 +90,6 @@ async function forward(side, call, f) {
     return side.failed({ ...call, timedOut: signal.aborted, message: String(e && e.message) });
   }
   const answer = { ...call, status: resp.status, headers: headerText(resp.headers) };
-  const refused = side.check(answer);
-  if (refused) {
-    resp.body?.cancel().catch(() => {});
-    return refused;
-  }
   let body;
   try {
     body = await readUpTo(resp.body, f.maxBytes + 1);
