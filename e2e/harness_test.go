@@ -14,16 +14,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"html"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -134,104 +131,6 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-// countRequests counts the requests that reach the fake API, and those for
-// the module.
-func countRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/v2/") || strings.HasPrefix(r.URL.Path, "/scenario/") {
-			apiRequests.Add(1)
-			apiInFlight.Add(1)
-			defer apiInFlight.Add(-1)
-		}
-		if r.URL.Path == "/"+webserver.WasmFile {
-			moduleRequests.Add(1)
-		}
-		if r.URL.Path == "/"+webserver.WasmFile || r.URL.Path == "/wasm_exec.js" {
-			fileRequests.Lock()
-			fileRequests.uris = append(fileRequests.uris, r.URL.RequestURI())
-			fileRequests.Unlock()
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// requested reports whether a module file was asked for by this URI.
-func requested(uri string) bool {
-	fileRequests.Lock()
-	defer fileRequests.Unlock()
-	return slices.Contains(fileRequests.uris, uri)
-}
-
-// embedderPages serves the pages of another site that embeds the module
-// from pageURL's origin: /blank.html, an empty page with no policy,
-// /no-wasm.html, whose Content-Security-Policy allows that origin's scripts
-// but not WebAssembly, /no-connect.html, whose policy allows the files'
-// scripts and WebAssembly but no fetch of them, /frame.html?src=URL, which
-// frames URL (as a clickjacking page would) and marks the frame data-loaded
-// once it loaded, and a copy of the loader with no files beside it under
-// /lib/ (404 for the rest) and /spa/ (its page for any other path).
-func embedderPages() http.Handler {
-	page := []byte("<!doctype html><html lang=en><head><meta charset=utf-8><title>another site</title></head><body></body></html>")
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/blank.html":
-		case "/frame.html":
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprintf(w, `<!doctype html><html lang=en><head><meta charset=utf-8><title>another site</title></head>`+
-				`<body><iframe id=framed title=framed onload="this.dataset.loaded=1" src="%s"></iframe></body></html>`,
-				html.EscapeString(r.URL.Query().Get("src")))
-			return
-		case "/no-wasm.html":
-			w.Header().Set("Content-Security-Policy", "script-src 'self' "+strings.TrimSuffix(pageURL, "/"))
-		case "/no-connect.html":
-			// Scripts and WebAssembly from the files' origin, but no fetch there.
-			w.Header().Set("Content-Security-Policy", "script-src 'self' 'wasm-unsafe-eval' "+strings.TrimSuffix(pageURL, "/")+"; connect-src 'self'")
-		case "/lib/sipgate-account.js", "/spa/sipgate-account.js":
-			// A copy of the loader without its files beside it, as a bundle
-			// that did not emit them would be.
-			w.Header().Set("Content-Type", "text/javascript")
-			w.Header().Set("Access-Control-Allow-Origin", "*")
-			http.ServeFile(w, r, filepath.Join(webDir, "sipgate-account.js"))
-			return
-		default:
-			if dir := path.Dir(r.URL.Path); (dir == "/lib" || dir == "/spa") && slices.Contains(bundledModules(), path.Base(r.URL.Path)) {
-				// The modules a bundle holds with the loader.
-				w.Header().Set("Content-Type", "text/javascript")
-				w.Header().Set("Access-Control-Allow-Origin", "*")
-				http.ServeFile(w, r, filepath.Join(webDir, path.Base(r.URL.Path)))
-				return
-			}
-			if strings.HasPrefix(r.URL.Path, "/spa/") {
-				break // a single-page app's server answers every path with its page
-			}
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-		w.Write(page)
-	})
-}
-
-// loaderModules are the loader and its parts: web/sipgate-account*.js
-// but the element, as web/package.json ships them.
-func loaderModules() []string {
-	names, _ := filepath.Glob(filepath.Join(webDir, "sipgate-account*.js"))
-	var out []string
-	for _, n := range names {
-		if b := filepath.Base(n); b != "sipgate-account-element.js" && b != "sipgate-account-host.js" {
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
-// bundledModules are the modules a bundle holds with the loader: its
-// parts, the host and the element's view.
-func bundledModules() []string {
-	return append(loaderModules(), "sipgate-account-host.js", "account-view.js")
-}
-
 // openSite opens path on the module's own origin (pageURL), where
 // /blank.html is an empty page.
 func openSite(t *testing.T, path string) (context.Context, *console) {
@@ -293,27 +192,6 @@ func openPage(t *testing.T) (context.Context, *console) {
 	return ctx, log
 }
 
-// newTab opens a blank tab that collects its console, closed when the test
-// ends.
-func newTab(t *testing.T) (context.Context, *console) {
-	t.Helper()
-	tab, cancel := chromedp.NewContext(chromium)
-	t.Cleanup(cancel)
-	log := &console{}
-	messages := chromedp.Console(tab)
-	go func() {
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			log.add(m.String())
-		}
-	}()
-	ctx, cancelTimeout := context.WithTimeout(tab, 60*time.Second)
-	t.Cleanup(cancelTimeout)
-	return ctx, log
-}
-
 // outcome is how one fetchAccount call settled.
 type outcome struct {
 	Resolved *result    `json:"resolved"`
@@ -339,42 +217,6 @@ type rejection struct {
 	Name    string `json:"name"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
-}
-
-// call runs `fetchAccount(<args>)` in the tab, where args is JavaScript
-// source, and reports how it settled. ORIGIN in args is the page's origin.
-func call(t *testing.T, tab context.Context, args string) outcome {
-	t.Helper()
-	return callFunc(t, tab, "fetchAccount", args)
-}
-
-// callFunc calls the global function fn (fetchAccount or
-// fetchAccountWithToken) with args, as call does.
-func callFunc(t *testing.T, tab context.Context, fn, args string) outcome {
-	t.Helper()
-	args = strings.ReplaceAll(args, "ORIGIN", strings.TrimSuffix(pageURL, "/"))
-	script := `(async () => {
-		try {
-			const r = await ` + fn + `(` + args + `);
-			return {resolved: Object.assign({keys: Object.keys(r)}, r)};
-		} catch (e) {
-			return {rejected: {isError: e instanceof Error, name: e.name, code: e.code, message: e.message}};
-		}
-	})()`
-	out, err := chromedp.Run(tab, chromedp.Evaluate[outcome](script, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("%s(%s): %v", fn, args, err)
-	}
-	if (out.Resolved == nil) == (out.Rejected == nil) {
-		t.Fatalf("%s(%s) settled oddly: %+v", fn, args, out)
-	}
-	return out
-}
-
-// js quotes a Go string as a JavaScript string literal.
-func js(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
 }
 
 // server is a running web server.
@@ -461,54 +303,6 @@ func send(t *testing.T, client *http.Client, method, url string, header http.Hea
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp, string(b)
-}
-
-// evaluate runs JavaScript source in the tab, awaits it, and decodes its
-// value into T. LOADER in src is the loader's URL, ELEMENT the element's, and ORIGIN the module's
-// origin.
-func evaluate[T any](t *testing.T, tab context.Context, src string) T {
-	t.Helper()
-	src = strings.ReplaceAll(src, "LOADER", js(pageURL+"sipgate-account.js"))
-	src = strings.ReplaceAll(src, "ELEMENT", js(pageURL+"sipgate-account-element.js"))
-	src = strings.ReplaceAll(src, "ORIGIN", strings.TrimSuffix(pageURL, "/"))
-	v, err := chromedp.Run(tab, chromedp.Evaluate[T](src, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("%v\nin:\n%s", err, src)
-	}
-	return v
-}
-
-// runJS evaluates an expression in the tab, awaits it if it is a promise,
-// and returns its value as text.
-func runJS(tab context.Context, expr string) (string, error) {
-	return chromedp.Run(tab, chromedp.Evaluate[string](`(async () => String(await (`+expr+`)))()`, chromedp.EvalAwaitPromise))
-}
-
-// submit fills the form like a person would and waits for the answer.
-func submit(t *testing.T, tab context.Context, user, pass, baseURL string) string {
-	t.Helper()
-	steps := []chromedp.Action[chromedp.Void]{
-		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), user),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), pass),
-	}
-	if baseURL != "" {
-		if _, err := runJS(tab, `document.querySelector("details").open = true`); err != nil {
-			t.Fatal(err)
-		}
-		steps = append(steps, chromedp.SetValue(chromedp.CSS(`input[name="baseURL"]`), baseURL))
-	}
-	steps = append(steps,
-		chromedp.Click(chromedp.CSS(`#submit`)),
-		chromedp.WaitVisible(chromedp.CSS(`#result[data-state="done"] > *`)),
-	)
-	if err := chromedp.Do(tab, steps...); err != nil {
-		t.Fatal(err)
-	}
-	text, err := chromedp.Run(tab, chromedp.TextContent(chromedp.CSS(`#result`)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return text
 }
 
 // demoSite is make demo's site on dir, without sign-in.
