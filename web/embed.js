@@ -1,7 +1,6 @@
 // The live embedding example (embed.html): the element, its events, and the
 // server's config.json for the API base URL, as on the main page.
 import { load } from "./sipgate-account.js";
-import "./sipgate-account-element.js";
 import { configBaseURL, demoLogin, readConfig } from "./config.js";
 
 const log = document.getElementById("events");
@@ -21,12 +20,15 @@ document.addEventListener("sipgate-error", (e) => {
   record(`sipgate-error: ${e.detail.code || e.detail.name}: ${e.detail.message}`);
 });
 
-// Without config.json the elements use the default API.
+// Without config.json the elements use the default API. They are defined
+// only once it applied (embed.html preloads their module meanwhile): a
+// lookup submitted early would otherwise go to the default API.
 const config = await readConfig();
 const base = configBaseURL(config.baseURL);
 if (base) {
   for (const element of document.querySelectorAll("sipgate-account.example")) element.setAttribute("base-url", base);
 }
+await import("./sipgate-account-element.js");
 const demo = demoLogin(config);
 if (demo) {
   const hint = document.getElementById("demo-hint");
