@@ -153,6 +153,10 @@ type Link struct {
 	// A repeat visit on the same link: first answer, files revalidated or kept.
 	WarmRevalidatedMs float64 `json:"warmRevalidatedFirstAnswerMs"`
 	WarmKeptMs        float64 `json:"warmKeptFirstAnswerMs"`
+	// What the server sent: the first visit's requests and body bytes
+	// (the module's once, or twice), and the repeat visits' requests.
+	FirstRequests, FirstBytes                 int
+	WarmRevalidatedRequests, WarmKeptRequests int
 }
 
 type LighthouseFigures struct {
@@ -207,7 +211,8 @@ func printTable(w io.Writer, f *Figures) {
 		{"workerd CPU per request: the Worker / plain-JS Worker", fmt.Sprintf("%.2f ms / %.2f ms", p.WorkerCPUMs, p.PlainWorkerCPUMs)},
 		{fmt.Sprintf("cmd/serve -proxy throughput: 1 client / %d clients", p.Clients), fmt.Sprintf("%.0f / %.0f requests/s = %.0f %%", p.ThroughputOne, p.ThroughputMany, 100*p.ThroughputMany/p.ThroughputOne)},
 		{fmt.Sprintf("first visit, %.0f Mbit/s %.0f ms RTT: first answer, ours / plain JS", l.DownMbps, l.RTTMs), fmt.Sprintf("%.0f ms / %.0f ms (module transfer alone %.0f ms, ready at %.0f ms)", l.OursMs, l.PlainMs, l.TransferMs, l.ReadyMs)},
-		{"repeat visit on that link: first answer, revalidated / kept", fmt.Sprintf("%.0f ms / %.0f ms", l.WarmRevalidatedMs, l.WarmKeptMs)},
+		{"… what the first visit asked of the server: requests, body bytes", fmt.Sprintf("%d, %d B", l.FirstRequests, l.FirstBytes)},
+		{"repeat visit on that link: first answer, revalidated / kept (requests)", fmt.Sprintf("%.0f ms / %.0f ms (%d / %d)", l.WarmRevalidatedMs, l.WarmKeptMs, l.WarmRevalidatedRequests, l.WarmKeptRequests)},
 	}
 	fmt.Fprintln(w, "| figure | value |")
 	fmt.Fprintln(w, "| --- | --- |")

@@ -118,7 +118,7 @@ type startup struct {
 // with the module (ours) and of the plain-JavaScript page (plain), then a
 // repeat visit of ours with the files revalidated and with them kept; each
 // the median of its loads, each first visit in a fresh browser context.
-func linkVisits(chromium context.Context, ours, plain, kept, answered string, loads int, l *Link) error {
+func linkVisits(chromium context.Context, oursServer, keptServer *counted, ours, plain, kept, answered string, loads int, l *Link) error {
 	mark, err := answeredScript(answered)
 	if err != nil {
 		return err
@@ -135,7 +135,12 @@ func linkVisits(chromium context.Context, ours, plain, kept, answered string, lo
 		} {
 			tab, cancel := chromedp.NewContext(chromium, chromedp.WithNewBrowserContext())
 			err := chromedp.Do(tab, noNetworkRecording(), mark)
+			oursServer.reset()
+			keptServer.reset()
 			ms, err2 := firstAnswer(tab, visit.url)
+			if visit.url == ours {
+				l.FirstRequests, l.FirstBytes = int(oursServer.requests.Load()), int(oursServer.bytes.Load())
+			}
 			if err == nil {
 				err = err2
 			}
@@ -150,8 +155,15 @@ func linkVisits(chromium context.Context, ours, plain, kept, answered string, lo
 				transfer = append(transfer, d.Encoded/(l.DownMbps*1e6/8)*1000)
 			}
 			if err == nil && visit.again != nil {
+				oursServer.reset()
+				keptServer.reset()
 				if ms, err = firstAnswer(tab, visit.url); err == nil {
 					*visit.again = append(*visit.again, ms)
+				}
+				if visit.url == ours {
+					l.WarmRevalidatedRequests = int(oursServer.requests.Load())
+				} else {
+					l.WarmKeptRequests = int(keptServer.requests.Load())
 				}
 			}
 			cancel()

@@ -153,11 +153,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 
 	rtt := time.Duration(f.Link.RTTMs) * time.Millisecond
-	slow := httptest.NewServer(newLink(pages.mux, f.Link.DownMbps, rtt))
+	slowCount := &counted{next: newLink(pages.mux, f.Link.DownMbps, rtt)}
+	slow := httptest.NewServer(slowCount)
 	defer slow.Close()
-	slowKept := httptest.NewServer(newLink(keptPages.mux, f.Link.DownMbps, rtt))
+	slowKeptCount := &counted{next: newLink(keptPages.mux, f.Link.DownMbps, rtt)}
+	slowKept := httptest.NewServer(slowKeptCount)
 	defer slowKept.Close()
-	if err := linkVisits(chromium, slow.URL+"/", slow.URL+"/bench/plain/", slowKept.URL+"/",
+	if err := linkVisits(chromium, slowCount, slowKeptCount, slow.URL+"/", slow.URL+"/bench/plain/", slowKept.URL+"/",
 		filepath.Join(*benchDir, "answered.js"), *linkLoads, &f.Link); err != nil {
 		return fmt.Errorf("emulated link: %w", err)
 	}
