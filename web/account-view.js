@@ -96,3 +96,38 @@ export function errorView(err) {
   const message = err && err.message ? err.message : String(err);
   return problemView(message, err && (err.code || err.name) ? err.code || err.name : "UNKNOWN");
 }
+
+/**
+ * What a visitor is told while a lookup waits for the module, with how
+ * much of it has arrived (the loader's sipgate-account-progress event):
+ * null before anything has.
+ */
+export function progressText(progress) {
+  if (!progress || !(progress.received > 0)) return "The module is still loading; your lookup runs as soon as it is ready…";
+  const mb = (n) => (n / 1e6).toFixed(1) + " MB";
+  const of = progress.total > 0 ? ` of ${mb(progress.total)}` : "";
+  return `The module is still loading: ${mb(progress.received)}${of} arrived so far (unpacked); your lookup runs as soon as it is ready…`;
+}
+
+/**
+ * Calls show with the module's download progress, a second after a
+ * lookup started waiting for it and then as it grows, until stop is
+ * called: a quick start shows nothing of it.
+ */
+export function whileLoading(show) {
+  let latest = null;
+  let shown = false;
+  const onProgress = (e) => {
+    latest = e.detail;
+    if (shown) show(progressText(latest));
+  };
+  globalThis.addEventListener("sipgate-account-progress", onProgress);
+  const timer = setTimeout(() => {
+    shown = true;
+    show(progressText(latest));
+  }, 1000);
+  return () => {
+    clearTimeout(timer);
+    globalThis.removeEventListener("sipgate-account-progress", onProgress);
+  };
+}

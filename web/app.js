@@ -7,7 +7,7 @@
 // (config.json's signIn), its button looks the account up with the access
 // token the sign-in gets, which lives in this module's memory only.
 import { load } from "./sipgate-account.js";
-import { el, errorView, resultView } from "./account-view.js";
+import { el, errorView, resultView, whileLoading } from "./account-view.js";
 import { configBaseURL, configSignIn, demoLogin, readConfig } from "./config.js";
 import { resolve } from "./sipgate-account-urls.js";
 
@@ -90,15 +90,19 @@ form.addEventListener("submit", async (event) => {
   if (button.disabled) return;
   button.disabled = true;
   result.setAttribute("aria-busy", "true");
+  let stopProgress = () => {};
   if (!ready) {
     result.dataset.state = "waiting";
     result.replaceChildren(el("p", "loading", "The module is still starting; your lookup runs as soon as it is ready…"));
+    // On a slow link, how much of the module has arrived (announced by
+    // the result's live region; the focus stays where it is).
+    stopProgress = whileLoading((text) => result.replaceChildren(el("p", "loading progress", text)));
   }
   try {
     // config.json may still set the base URL; then the form is read.
     await configured;
     const data = new FormData(form);
-    const { fetchAccount } = await started;
+    const { fetchAccount } = await started.finally(() => stopProgress());
     result.dataset.state = "loading";
     result.replaceChildren(el("p", "loading", "Looking up the account…"));
     showResult(await fetchAccount(data.get("username"), data.get("password"), {

@@ -11,6 +11,13 @@ import { callError, describe, pinError, SipgateError } from "./sipgate-account-e
 import { unlike } from "./sipgate-account-integrity.js";
 
 /**
+ * The event the loader dispatches on the page's window while the module
+ * downloads: detail {received, total}, bytes received as unpacked and the
+ * size where the server says it (else null), at most every 250 ms.
+ */
+export const PROGRESS = "sipgate-account-progress";
+
+/**
  * Runs the start messages on port (a Worker, or a MessagePort whose other
  * end the host serves on the page). Resolves with the module's functions
  * on the page once it runs, rejects when it could not start, and resolves
@@ -35,7 +42,11 @@ export function open(port, files, started) {
     port.onmessage = (e) => {
       first();
       const m = e.data;
-      if (m.type === "compiled") performance.mark("sipgate-compiled", { detail: m.download });
+      if (m.type === "progress") {
+        // For the page and the element, which tell a visitor on a slow
+        // link how much of the module has arrived.
+        globalThis.dispatchEvent?.(new CustomEvent(PROGRESS, { detail: { received: m.received, total: m.total } }));
+      } else if (m.type === "compiled") performance.mark("sipgate-compiled", { detail: m.download });
       else if (m.type === "failed") {
         port.terminate?.();
         port.close?.();

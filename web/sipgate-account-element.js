@@ -18,7 +18,7 @@
 
 import { load } from "./sipgate-account.js";
 import { resolve } from "./sipgate-account-urls.js";
-import { el, errorView, resultView } from "./account-view.js";
+import { el, errorView, resultView, whileLoading } from "./account-view.js";
 
 // The form has one height before and after the element is defined and in
 // either mode: line boxes and spacing in rem, and a minimum height that the
@@ -186,9 +186,11 @@ export class SipgateAccountElement extends HTMLElement {
     this.#result.replaceChildren(el("p", "", this.#ready
       ? "Looking up the account…"
       : "The module is still starting; your lookup runs as soon as it is ready…"));
+    // On a slow link, how much of the module has arrived.
+    const stopProgress = this.#ready ? () => {} : whileLoading((text) => this.#result.replaceChildren(el("p", "progress", text)));
     try {
       // A failed start is tried again, after the page fixed its cause.
-      const sg = await (this.#started ??= load(this.#files())).catch(() => (this.#started = load(this.#files())));
+      const sg = await (this.#started ??= load(this.#files())).catch(() => (this.#started = load(this.#files()))).finally(stopProgress);
       this.#ready = true;
       this.#result.replaceChildren(el("p", "", "Looking up the account…"));
       const result = this.mode === "token"

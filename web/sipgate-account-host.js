@@ -26,6 +26,9 @@
 //                                          bench read it (a size, no data), which the page
 //                                          cannot read of a Worker otherwise
 // Messages to the loader:
+//   {type: "progress", received, total}    the module's download so far: bytes received (as
+//                                          unpacked), at most one message every 250 ms; total:
+//                                          the size, where the server says it (no coding), else null
 //   {type: "compiled", download}           compiled; download: the module's sizes as sent and
 //                                          unpacked (Resource Timing)
 //   {type: "ready", exports}               running; exports: the functions the module declares,
@@ -102,7 +105,7 @@ export function serve(port) {
     const go = new globalThis.Go();
     let instance;
     try {
-      ({ instance } = await WebAssembly.instantiateStreaming(resp, go.importObject));
+      ({ instance } = await WebAssembly.instantiateStreaming(counted(resp, send), go.importObject));
     } catch (e) {
       return { stage: "compile", error: String(e && e.message) };
     }
@@ -150,6 +153,29 @@ function errorFacts(e) {
     if (["string", "number", "boolean"].includes(typeof value)) facts[key] = value;
   }
   return facts;
+}
+
+// counted is the module's response with its body counted as it streams
+// into the compiler, the count sent as progress messages: a visitor on a
+// slow link is told how much has arrived.
+function counted(resp, send) {
+  if (!resp.body) return resp;
+  const coded = (resp.headers.get("Content-Encoding") ?? "") !== "";
+  const total = coded ? null : Number(resp.headers.get("Content-Length")) || null;
+  let received = 0;
+  let last = 0;
+  const counter = new TransformStream({
+    transform(chunk, controller) {
+      received += chunk.byteLength;
+      const now = performance.now();
+      if (now - last >= 250) {
+        last = now;
+        send({ type: "progress", received, total });
+      }
+      controller.enqueue(chunk);
+    },
+  });
+  return new Response(resp.body.pipeThrough(counter), { status: resp.status, statusText: resp.statusText, headers: resp.headers });
 }
 
 // downloadOf is what Resource Timing says of a file's download, on this

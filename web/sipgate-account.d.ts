@@ -166,7 +166,19 @@ export declare class SipgateLoadError extends Error {
  */
 export declare function load(options?: LoadOptions | null): Promise<SipgateAccount>;
 
+/** The detail of the sipgate-account-progress event the loader dispatches on the page's window. */
+export interface SipgateAccountProgress {
+  /** Bytes of the module received so far, as unpacked. */
+  received: number;
+  /** The module's size where the server says it (no content coding), else null. */
+  total: number | null;
+}
+
 declare global {
+  interface WindowEventMap {
+    /** While the loader's module downloads, at most every 250 ms. */
+    "sipgate-account-progress": CustomEvent<SipgateAccountProgress>;
+  }
   /** Installed by the module once it runs. */
   var fetchAccount: FetchAccount;
   /** Installed by the module once it runs. */

@@ -118,3 +118,10 @@ async function signInMistakes(): Promise<void> {
 }
 
 export { lookUp, viaGlobals, productLabel, element, mistakes, signedIn, signInMistakes };
+
+// The loader's download progress, typed by the event's name.
+addEventListener("sipgate-account-progress", (e) => {
+  const received: number = e.detail.received;
+  const total: number | null = e.detail.total;
+  console.log(received, total);
+});
