@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -36,7 +35,7 @@ func TestModuleDownloadedOnce(t *testing.T) {
 		}
 		// Sent slowly, so that the Worker asks while the preload still
 		// downloads, as on a slow link.
-		rec := &statusRecorder{ResponseWriter: w, status: 200, slow: true}
+		rec := &statusRecorder{ResponseWriter: &slowWriter{ResponseWriter: w}, status: 200}
 		site.ServeHTTP(rec, r)
 		mu.Lock()
 		statuses = append(statuses, rec.status)
@@ -104,26 +103,6 @@ func TestModuleDownloadedOnce(t *testing.T) {
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
-	slow   bool
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if !s.slow {
-		return s.ResponseWriter.Write(b)
-	}
-	written := 0
-	for len(b) > 0 {
-		n := min(len(b), 64<<10)
-		m, err := s.ResponseWriter.Write(b[:n])
-		written += m
-		if err != nil {
-			return written, err
-		}
-		http.NewResponseController(s.ResponseWriter).Flush()
-		time.Sleep(20 * time.Millisecond)
-		b = b[n:]
-	}
-	return written, nil
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
