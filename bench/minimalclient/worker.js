@@ -3,7 +3,9 @@
 // module's calls from the page, so that both cross the same boundary.
 await import("./wasm_exec.js");
 const go = new Go();
-const { instance } = await WebAssembly.instantiateStreaming(fetch("minimal.wasm"), go.importObject);
+// A query on the worker's URL goes on the module's (the engines' bench
+// loads it afresh each run).
+const { instance } = await WebAssembly.instantiateStreaming(fetch("minimal.wasm" + location.search), go.importObject);
 go.run(instance);
 self.onmessage = async (e) => {
   const { id, url, authorization } = e.data;

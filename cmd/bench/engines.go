@@ -22,6 +22,8 @@ type engineReport struct {
 	Engine  string  `json:"engine"`
 	Run     int     `json:"run"`
 	Ready   float64 `json:"ready"`
+	Start   float64 `json:"start"`
+	Floor   float64 `json:"floor"`
 	CallMs  float64 `json:"callMs"`
 	PlainMs float64 `json:"plainMs"`
 	Final   bool    `json:"final"`
@@ -54,7 +56,7 @@ func engineBench(chromium context.Context, engine, origin string, loads, calls i
 	}
 	defer stop()
 	ef := EngineFigures{Engine: engine, Version: engineVersion(engine), Loads: loads}
-	var ready []float64
+	var ready, start, floor []float64
 	timeout := time.After(5 * time.Minute)
 	for {
 		select {
@@ -65,9 +67,10 @@ func engineBench(chromium context.Context, engine, origin string, loads, calls i
 			if rep.Error != "" {
 				return ef, errors.New(rep.Error)
 			}
-			ready = append(ready, rep.Ready)
+			ready, start, floor = append(ready, rep.Ready), append(start, rep.Start), append(floor, rep.Floor)
 			if rep.Final {
 				ef.ReadyMs, ef.CallMs, ef.PlainCallMs = median(ready), rep.CallMs, rep.PlainMs
+				ef.StartMs, ef.FloorStartMs = median(start), median(floor)
 				return ef, nil
 			}
 		case <-timeout:
