@@ -162,6 +162,17 @@ type Link struct {
 	// (the module's once, or twice), and the repeat visits' requests.
 	FirstRequests, FirstBytes                 int
 	WarmRevalidatedRequests, WarmKeptRequests int
+	// Waterfall is the last first visit's requests as the page saw them
+	// (Resource Timing; the Worker's own are not the page's to see).
+	Waterfall []Request `json:"waterfall"`
+}
+
+// Request is one request of a page load: its file and when it started and
+// ended, in ms from navigation start.
+type Request struct {
+	Name    string  `json:"name"`
+	StartMs float64 `json:"startMs"`
+	EndMs   float64 `json:"endMs"`
 }
 
 type LighthouseFigures struct {
@@ -230,6 +241,14 @@ func printTable(w io.Writer, f *Figures) {
 	for _, e := range f.Engines {
 		fmt.Fprintf(w, "| %s | %.1f ms (%d loads) | %.1f ms / %.1f ms = %.2f× | %.3f ms / %.3f ms = %.2f× |\n", e.Version, e.ReadyMs, e.Loads,
 			e.StartMs, e.FloorStartMs, e.StartMs/e.FloorStartMs, e.CallMs, e.PlainCallMs, e.CallMs/e.PlainCallMs)
+	}
+	if len(f.Link.Waterfall) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "| first visit on the %.0f Mbit/s, %.0f ms link, as the page saw it | start | end |\n", f.Link.DownMbps, f.Link.RTTMs)
+		fmt.Fprintln(w, "| --- | ---: | ---: |")
+		for _, r := range f.Link.Waterfall {
+			fmt.Fprintf(w, "| %s | %.0f ms | %.0f ms |\n", r.Name, r.StartMs, r.EndMs)
+		}
 	}
 	if len(f.Lighthouse) > 0 {
 		fmt.Fprintln(w)
