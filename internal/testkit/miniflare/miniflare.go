@@ -60,7 +60,7 @@ func Start(ctx context.Context, cfg Config) (*Worker, error) {
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
 	arg, _ := json.Marshal(map[string]any{"miniflare": mf, "build": build, "port": port, "vars": cfg.Vars,
-		"rateLimit": cfg.RateLimit, "binding": settings.RateLimitBinding})
+		"rateLimit": cfg.RateLimit, "binding": settings.RateLimitBinding, "period": int(settings.RateLimitPeriod.Seconds())})
 	_, here, _, _ := runtime.Caller(0)
 	cmd := exec.CommandContext(ctx, "node", filepath.Join(filepath.Dir(here), "run.mjs"), string(arg))
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }

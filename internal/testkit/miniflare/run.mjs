@@ -1,7 +1,7 @@
 // Runs the built edge Worker (edge/build) in miniflare, Cloudflare's local
 // simulator, which implements bindings that workerd alone does not (Rate
 // Limiting). The tests start it: node run.mjs CONFIG, CONFIG a JSON object
-// {miniflare, build, port, vars, rateLimit}: where `make miniflare`
+// {miniflare, build, port, vars, rateLimit, binding, period}: where `make miniflare`
 // installed it, the Worker's build folder, the port on 127.0.0.1, its
 // variables, and the binding's simple.limit (0: no binding). It prints
 // "ready URL" once the Worker answers.
@@ -20,7 +20,7 @@ const mf = new Miniflare({
   ],
   compatibilityDate: "2025-01-01",
   bindings: cfg.vars,
-  ratelimits: cfg.rateLimit > 0 ? { [cfg.binding]: { namespace_id: "1001", simple: { limit: cfg.rateLimit, period: 60 } } } : {},
+  ratelimits: cfg.rateLimit > 0 ? { [cfg.binding]: { namespace_id: "1001", simple: { limit: cfg.rateLimit, period: cfg.period } } } : {},
   host: "127.0.0.1",
   port: cfg.port,
 });
