@@ -16,7 +16,8 @@ import (
 // bound (in miniflare, Cloudflare's simulator, which implements it), the
 // Worker counts /v2/account there, by the client address it uses: a
 // client over the binding's limit gets 429 with Retry-After, another
-// client does not. The isolate's own limit (PROXY_LIMIT, set far higher
+// client does not; a request the proxy refuses itself is not counted. The
+// isolate's own limit (PROXY_LIMIT, set far higher
 // here) would have let every request through, so the 429 is the binding's.
 func TestWorkerRateLimitBinding(t *testing.T) {
 	api := httptest.NewServer(fakeapi.Handler(fakeapi.Config{NoCORS: true}))
@@ -44,6 +45,20 @@ func TestWorkerRateLimitBinding(t *testing.T) {
 		}
 		resp.Body.Close()
 		return resp
+	}
+	// What the proxy refuses itself (a path it does not forward) is not
+	// counted, as in the isolate's own limit.
+	for i := 0; i < 2*limit; i++ {
+		req, _ := http.NewRequest("GET", w.URL+"/v2/elsewhere", nil)
+		req.Header.Set("CF-Connecting-IP", "192.0.2.1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 404 {
+			t.Fatalf("/v2/elsewhere: %d, want 404", resp.StatusCode)
+		}
 	}
 	var statuses []int
 	for i := 0; i <= limit; i++ {

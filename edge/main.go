@@ -101,17 +101,26 @@ var (
 	bound *bindingCounter
 )
 
-// bindingCounter hands the proxy and the sign-in the binding's answer for
-// the request being decided, which worker.mjs asked for before: Go decides
-// each request in one synchronous call, so no other request comes between.
+// bindingCounter is the proxy's and the sign-in's counter where the
+// binding is bound. Go decides each request in one synchronous call, so
+// it decides twice: first undecided, when a Take only notes the client it
+// was asked for (the request reached the limit: its path, method and body
+// passed), and worker.mjs asks the binding; then with the binding's answer,
+// which Take gives. No other request comes between.
 type bindingCounter struct {
-	limit   int
-	allowed bool
+	limit            int
+	decided, allowed bool
+	asked            string // the client Take was asked for, undecided
 }
 
-func (c *bindingCounter) Take(string) (time.Duration, bool) {
+func (c *bindingCounter) Take(ip string) (time.Duration, bool) {
+	if !c.decided {
+		c.asked = ip
+		return 0, false
+	}
 	return settings.RateLimitPeriod, c.allowed
 }
+
 func (c *bindingCounter) Limit() int { return c.limit }
 
 func setup(env js.Value) error {
@@ -174,15 +183,21 @@ func serve(_ js.Value, args []js.Value) any {
 		return answer(&exchange.Answer{Status: http.StatusInternalServerError,
 			Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte(err.Error())})
 	}
-	if limited := strings.HasPrefix(u.EscapedPath(), "/v2/") || (flow != nil && strings.HasPrefix(u.EscapedPath(), "/oauth/")); limited && bound != nil {
-		// Counted at Cloudflare first, by the address the limits use,
-		// the API's and the sign-in's apart.
-		if !in.wasCounted {
-			scope, _, _ := strings.Cut(strings.TrimPrefix(u.EscapedPath(), "/"), "/")
-			return count(settings.RateLimitBinding, scope+" "+clientaddr.Key(clientaddr.Of(set.ClientIPHeader)(r)))
-		}
-		bound.allowed = in.counted
+	if bound != nil {
+		bound.decided, bound.allowed, bound.asked = in.wasCounted, in.counted, ""
 	}
+	d := decide(u, r)
+	if bound != nil && !in.wasCounted && bound.asked != "" {
+		// Counted at Cloudflare first, by the address the limits use,
+		// the API's and the sign-in's apart; then decided again.
+		scope, _, _ := strings.Cut(strings.TrimPrefix(u.EscapedPath(), "/"), "/")
+		return count(settings.RateLimitBinding, scope+" "+clientaddr.Key(bound.asked))
+	}
+	return d
+}
+
+// decide is the answer, forward or asset for a request.
+func decide(u *url.URL, r *http.Request) any {
 	switch {
 	case strings.HasPrefix(u.EscapedPath(), "/v2/"):
 		a, out := proxy.Plan(r)
