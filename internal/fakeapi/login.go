@@ -2,10 +2,6 @@ package fakeapi
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"html/template"
 	"net/http"
@@ -26,7 +22,9 @@ const (
 // Connect endpoints, auth and token, for third-party applications.
 const LoginPath = "/auth/realms/third-party/protocol/openid-connect"
 
-// Lifetimes, as a Keycloak realm sets them by default.
+// Lifetimes, as a Keycloak realm sets them by default: a code's, an
+// access token's and a refresh token's (the session's idle timeout: each
+// refresh starts it again). Tests shorten them with SetLifetimes.
 const (
 	codeLifetime    = time.Minute
 	accessLifetime  = 5 * time.Minute
@@ -34,21 +32,39 @@ const (
 )
 
 // Login is a fake sipgate login server: the authorization-code flow with
-// PKCE, in the shapes Keycloak answers in, for the demo account only. Its
-// access tokens are accepted by the fake API that Config.Login names.
+// PKCE, the refresh token's grant with rotation and the revocation
+// endpoint (RFC 7009), in the shapes Keycloak answers in, for the demo
+// account only. Its access tokens are accepted by the fake API that
+// Config.Login names.
 //
 // A client's redirect URIs are registered as Keycloak's wildcards are:
 // any http(s) URI whose path starts with /oauth/callback. So a redirect
 // URI changed on its way (another query) passes the auth endpoint, and
 // only the token endpoint, which wants the exact one, catches it.
 type Login struct {
-	mu      sync.Mutex
-	clients map[string]string // client ID -> secret
-	codes   map[string]*grant
-	tokens  map[string]time.Time // access token -> expiry
-	issued  int
-	last    string // the last code issued
-	now     func() time.Time
+	mu                 sync.Mutex
+	clients            map[string]string // client ID -> secret
+	codes              map[string]*grant
+	tokens             map[string]time.Time // access token -> expiry
+	refresh            map[string]*session  // every refresh token issued -> its session
+	issued             int
+	refreshed, revoked int
+	last               string // the last code issued
+	now                func() time.Time
+	offset             time.Duration // how far Advance moved the clock
+	access, idle       time.Duration
+}
+
+// session is what a code's redemption starts: the refresh token that is
+// valid now (each refresh rotates it, and the one before is refused, as
+// Keycloak does with "Revoke Refresh Token" on), until expires, which
+// each refresh moves on; ended once revoked.
+type session struct {
+	client, scope string
+	current       string
+	expires       time.Time
+	ended         bool
+	access        []string // the access tokens it gave, dropped when it ends
 }
 
 // grant is what a code was issued for; the token endpoint holds a
@@ -58,6 +74,7 @@ type grant struct {
 	expires                            time.Time
 	used                               bool
 	tokens                             []string // issued for it, revoked if it is replayed
+	session                            *session // started by it, ended if it is replayed
 }
 
 // NewLogin returns a login server that knows the demo client.
@@ -66,8 +83,56 @@ func NewLogin() *Login {
 		clients: map[string]string{DemoClientID: DemoClientSecret},
 		codes:   map[string]*grant{},
 		tokens:  map[string]time.Time{},
+		refresh: map[string]*session{},
 		now:     time.Now,
+		access:  accessLifetime,
+		idle:    refreshLifetime,
 	}
+}
+
+// SetLifetimes sets the lifetime of the access tokens and of the refresh
+// tokens issued from now on.
+func (l *Login) SetLifetimes(access, refresh time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.access, l.idle = access, refresh
+}
+
+// Advance moves the login server's clock (and so the fake API's view of
+// its tokens) on by d: tokens expire without a test waiting for them.
+func (l *Login) Advance(d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.offset += d
+}
+
+// clock is the login server's time; l.mu is held.
+func (l *Login) clock() time.Time { return l.now().Add(l.offset) }
+
+// Refreshed counts the access tokens issued for a refresh token, Revoked
+// the sessions ended at the revocation endpoint.
+func (l *Login) Refreshed() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.refreshed
+}
+
+func (l *Login) Revoked() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.revoked
+}
+
+// RefreshTokens lists the refresh tokens issued so far, for tests that
+// look for them where they must not be.
+func (l *Login) RefreshTokens() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var list []string
+	for t := range l.refresh {
+		list = append(list, t)
+	}
+	return list
 }
 
 // Issued counts the access tokens issued so far.
@@ -91,8 +156,8 @@ func (l *Login) AccessTokens() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var list []string
-	for _, g := range l.codes {
-		list = append(list, g.tokens...)
+	for t := range l.tokens {
+		list = append(list, t)
 	}
 	return list
 }
@@ -105,15 +170,16 @@ func (l *Login) accepts(token string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	exp, ok := l.tokens[token]
-	return ok && l.now().Before(exp)
+	return ok && l.clock().Before(exp)
 }
 
-// Handler serves the auth and token endpoints under LoginPath.
+// Handler serves the auth, token and revocation endpoints under LoginPath.
 func (l *Login) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+LoginPath+"/auth", l.consent)
 	mux.HandleFunc("POST "+LoginPath+"/auth", l.decide)
 	mux.HandleFunc("POST "+LoginPath+"/token", l.token)
+	mux.HandleFunc("POST "+LoginPath+"/revoke", l.revoke)
 	return mux
 }
 
@@ -229,7 +295,7 @@ func (l *Login) decide(w http.ResponseWriter, r *http.Request) {
 	}
 	code := random()
 	l.mu.Lock()
-	l.codes[code] = &grant{client: a.ClientID, redirect: a.RedirectURI, challenge: a.Challenge, scope: a.Scope, expires: l.now().Add(codeLifetime)}
+	l.codes[code] = &grant{client: a.ClientID, redirect: a.RedirectURI, challenge: a.Challenge, scope: a.Scope, expires: l.clock().Add(codeLifetime)}
 	l.last = code
 	l.mu.Unlock()
 	back(w, r, a, url.Values{"code": {code}})
@@ -248,82 +314,6 @@ func back(w http.ResponseWriter, r *http.Request, a authRequest, params url.Valu
 	u.RawQuery = q.Encode()
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, u.String(), http.StatusFound)
-}
-
-// token redeems a code: the client authenticated (HTTP Basic, as RFC 6749
-// section 2.3.1 encodes it, or client_id and client_secret in the form),
-// the code unused, unexpired and issued to this client, the redirect URI
-// the exact one of the auth request, and the verifier the challenge's.
-func (l *Login) token(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
-	id, secret, basic := r.BasicAuth()
-	if basic {
-		id, _ = url.QueryUnescape(id)
-		secret, _ = url.QueryUnescape(secret)
-	} else {
-		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	want, known := l.clients[id]
-	switch {
-	case !known:
-		tokenError(w, http.StatusUnauthorized, "invalid_client", "Client not found")
-		return
-	case subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1:
-		tokenError(w, http.StatusUnauthorized, "unauthorized_client", "Invalid client secret")
-		return
-	case r.PostForm.Get("grant_type") != "authorization_code":
-		tokenError(w, http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant_type")
-		return
-	}
-	g, ok := l.codes[r.PostForm.Get("code")]
-	switch {
-	case !ok:
-		tokenError(w, http.StatusBadRequest, "invalid_grant", "Code not valid")
-		return
-	case g.used:
-		// A replayed code also revokes what it gave the first time (RFC
-		// 6749 section 4.1.2).
-		for _, t := range g.tokens {
-			delete(l.tokens, t)
-		}
-		tokenError(w, http.StatusBadRequest, "invalid_grant", "Code already used")
-		return
-	}
-	g.used = true
-	verifier := r.PostForm.Get("code_verifier")
-	sum := sha256.Sum256([]byte(verifier))
-	switch {
-	case !l.now().Before(g.expires):
-		tokenError(w, http.StatusBadRequest, "invalid_grant", "Code is expired")
-	case g.client != id:
-		tokenError(w, http.StatusBadRequest, "invalid_grant", "Code was issued to another client")
-	case r.PostForm.Get("redirect_uri") != g.redirect:
-		tokenError(w, http.StatusBadRequest, "invalid_grant", "Incorrect redirect_uri")
-	case verifier == "":
-		tokenError(w, http.StatusBadRequest, "invalid_grant", "PKCE code verifier not specified")
-	case base64.RawURLEncoding.EncodeToString(sum[:]) != g.challenge:
-		tokenError(w, http.StatusBadRequest, "invalid_grant", "PKCE verification failed: Code mismatch")
-	default:
-		access := "fake-at-" + random()
-		l.tokens[access] = l.now().Add(accessLifetime)
-		g.tokens = append(g.tokens, access)
-		l.issued++
-		b, _ := json.Marshal(map[string]any{
-			"access_token": access, "expires_in": int(accessLifetime.Seconds()),
-			"refresh_token": "fake-rt-" + random(), "refresh_expires_in": int(refreshLifetime.Seconds()),
-			"token_type": "Bearer", "not-before-policy": 0, "session_state": random(), "scope": g.scope,
-		})
-		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, http.StatusOK, string(b))
-	}
-}
-
-func tokenError(w http.ResponseWriter, status int, code, description string) {
-	b, _ := json.Marshal(map[string]string{"error": code, "error_description": description})
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, status, string(b))
 }
 
 func random() string { return rand.Text() }
