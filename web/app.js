@@ -37,32 +37,57 @@ async function applyConfig() {
   }
 }
 
-// offerSignIn shows the sign-in button. Its module comes only then, so a
-// page without sign-in never loads it.
+// offerSignIn shows the sign-in. Its module comes only then, so a page
+// without sign-in never loads it. A visitor with a session (from a sign-in
+// in this browser, kept by the server) sees "Show my account" and "Sign
+// out" at once; the access token stays in sipgate-signin.js's memory.
 function offerSignIn(startURL, base) {
   const signingIn = import("./sipgate-signin.js");
-  signingIn.catch(() => {}); // a failed import shows when the button is used
+  signingIn.catch(() => {}); // a failed import shows when a button is used
+  const section = document.getElementById("signin");
   const signInButton = document.getElementById("signin-button");
-  document.getElementById("signin").hidden = false;
-  signInButton.addEventListener("click", async () => {
-    signInButton.disabled = true;
+  const signOutButton = document.getElementById("signout-button");
+  let signedIn = false;
+  const show = (on) => {
+    signedIn = on;
+    signInButton.textContent = on ? "Show my account" : "Sign in with sipgate";
+    signOutButton.hidden = !on;
+  };
+  section.hidden = false;
+  signingIn.then(({ accessToken }) => accessToken({ signIn: false })).then(() => show(true), (err) => {
+    if (err?.code === "NO_SIGN_IN") section.hidden = true;
+  });
+  const options = base ? { baseURL: base } : {};
+  const run = async (text, work) => {
+    signInButton.disabled = signOutButton.disabled = true;
     result.setAttribute("aria-busy", "true");
     result.dataset.state = "loading";
-    result.replaceChildren(el("p", "loading", "Signing in at sipgate, in the window that opened…"));
+    result.replaceChildren(el("p", "loading", text));
     try {
-      const { signIn } = await signingIn;
-      const { accessToken } = await signIn({ startURL });
-      const { fetchAccountWithToken } = await started;
-      result.replaceChildren(el("p", "loading", "Looking up the account…"));
-      showResult(await fetchAccountWithToken(accessToken, base ? { baseURL: base } : {}));
+      await work(await signingIn);
     } catch (err) {
+      if (err?.code === "SIGNED_OUT") show(false);
       result.replaceChildren(...errorView(err));
     } finally {
       result.dataset.state = "done";
       result.removeAttribute("aria-busy");
-      signInButton.disabled = false;
+      signInButton.disabled = signOutButton.disabled = false;
     }
-  });
+  };
+  signInButton.addEventListener("click", () => run(signedIn ? "Looking up the account…" : "Signing in at sipgate, in the window that opened…", async ({ signIn, withAccessToken }) => {
+    if (!signedIn) {
+      await signIn({ startURL });
+      show(true);
+    }
+    const { fetchAccountWithToken } = await started;
+    result.replaceChildren(el("p", "loading", "Looking up the account…"));
+    showResult(await withAccessToken((token) => fetchAccountWithToken(token, options), { startURL }));
+  }));
+  signOutButton.addEventListener("click", () => run("Signing out…", async ({ signOut }) => {
+    const { revoked, message } = await signOut();
+    show(false);
+    result.replaceChildren(el("p", "", revoked ? "You are signed out." : `You are signed out in this browser; ${message}.`));
+  }));
 }
 
 function showModuleFailure(err) {

@@ -1,16 +1,21 @@
-// sipgate-account-element.js: <sipgate-account base-url="…" mode="password|token">.
+// sipgate-account-element.js: <sipgate-account base-url="…" mode="password|token|signin">.
 // Importing this file defines the element (its only side effect); it loads
 // the module through the loader, sipgate-account.js.
 //
 //   <script type="module" src="https://your.host/sipgate-account-element.js"></script>
 //   <sipgate-account base-url="https://api.sipgate.com/v2"></sipgate-account>
 //
-// A form in Shadow DOM that looks up the account with the module. Events,
+// A form in Shadow DOM that looks up the account with the module. In
+// mode="signin" it shows "Sign in with sipgate" instead of the fields:
+// the sign-in of the page's own origin (sipgate-signin.js, loaded only in
+// that mode), then the account, and "Sign out" while the visitor's session
+// lasts; where the site offers no sign-in, it says so. Events,
 // both bubbling out of the shadow root:
 //   sipgate-account  detail: the Result (any HTTP status)
 //   sipgate-error    detail: the SipgateError or SipgateLoadError
 // Styling from outside: the custom properties below, and ::part(form),
-// ::part(label), ::part(input), ::part(button), ::part(result), ::part(mode).
+// ::part(label), ::part(input), ::part(button), ::part(result), ::part(mode),
+// ::part(sign-out) (the sign-out button, also a part "button").
 // wasm-url and wasm-exec-url say where the module's files are, for a page
 // whose files are not beside this one; they count when the element starts
 // the module (on connecting), as load()'s options do, and only on the
@@ -65,6 +70,8 @@ dt { font-weight: 600; }
 dd { margin: 0; }
 `;
 
+const MODES = ["password", "token", "signin"];
+
 let sheet; // one constructed stylesheet for every element: no inline style, so no CSP 'unsafe-inline'
 let serial = 0; // unique ids for labels across elements
 
@@ -75,6 +82,9 @@ export class SipgateAccountElement extends HTMLElement {
   #result;
   #button;
   #busy = false;
+  #signOutButton;
+  #signingIn; // sipgate-signin.js, imported in mode="signin" only
+  #signedIn = false;
   #ready = false;
   #started;
 
@@ -101,6 +111,7 @@ export class SipgateAccountElement extends HTMLElement {
         <label part="label" data-for="token" for="${id}-token" hidden>Access token
           <input part="input" id="${id}-token" name="token" type="password" autocomplete="off" spellcheck="false"></label>
         <button part="button" type="submit">Look up account</button>
+        <button part="button sign-out" type="button" class="sign-out" hidden>Sign out</button>
       </form>
       <div part="result" class="result" role="status" aria-live="polite"></div>`;
     this.#form = root.querySelector("form");
@@ -110,6 +121,8 @@ export class SipgateAccountElement extends HTMLElement {
       event.preventDefault();
       this.#submit();
     });
+    this.#signOutButton = root.querySelector(".sign-out");
+    this.#signOutButton.addEventListener("click", () => this.#signOut());
     this.#form.addEventListener("change", (event) => {
       if (event.target.name === "mode") this.mode = event.target.value;
     });
@@ -127,12 +140,16 @@ export class SipgateAccountElement extends HTMLElement {
     this.setAttribute("base-url", v);
   }
 
-  /** "password" (Basic: login or personal access token) or "token" (OAuth access token, Bearer). */
+  /**
+   * "password" (Basic: login or personal access token), "token" (OAuth
+   * access token, Bearer) or "signin" (Sign in with sipgate).
+   */
   get mode() {
-    return this.getAttribute("mode") === "token" ? "token" : "password";
+    const m = this.getAttribute("mode");
+    return MODES.includes(m) ? m : "password";
   }
   set mode(v) {
-    this.setAttribute("mode", v === "token" ? "token" : "password");
+    this.setAttribute("mode", MODES.includes(v) ? v : "password");
   }
 
   /**
@@ -174,6 +191,45 @@ export class SipgateAccountElement extends HTMLElement {
       label.hidden = label.dataset.for !== mode;
     }
     for (const radio of this.#form.elements.mode) radio.checked = radio.value === mode;
+    const signin = mode === "signin";
+    this.#form.querySelector("fieldset").hidden = signin;
+    this.#signOutButton.hidden = !signin || !this.#signedIn;
+    this.#button.textContent = !signin ? "Look up account" : this.#signedIn ? "Show my account" : "Sign in with sipgate";
+    if (signin && !this.#signingIn) this.#openSession();
+  }
+
+  // #openSession loads the sign-in and asks for the visitor's session: a
+  // session from earlier shows as signed in; a site with no sign-in says
+  // so instead of offering a button that fails.
+  #openSession() {
+    this.#signingIn = import("./sipgate-signin.js");
+    this.#signingIn.then(({ accessToken }) => accessToken({ signIn: false })).then(() => this.#setSignedIn(true), (err) => {
+      if (err?.code !== "NO_SIGN_IN") return;
+      this.#button.hidden = true;
+      this.#fail(err);
+    });
+  }
+
+  #setSignedIn(on) {
+    this.#signedIn = on;
+    this.#showMode();
+  }
+
+  async #signOut() {
+    if (this.#busy) return;
+    this.#busy = true;
+    this.#signOutButton.disabled = this.#button.disabled = true;
+    try {
+      const { signOut } = await this.#signingIn;
+      const { revoked, message } = await signOut();
+      this.#setSignedIn(false);
+      this.#result.replaceChildren(el("p", "", revoked ? "You are signed out." : `You are signed out in this browser; ${message}.`));
+    } catch (err) {
+      this.#fail(err);
+    } finally {
+      this.#busy = false;
+      this.#signOutButton.disabled = this.#button.disabled = false;
+    }
   }
 
   async #submit() {
@@ -188,13 +244,17 @@ export class SipgateAccountElement extends HTMLElement {
       : "The module is still starting; your lookup runs as soon as it is ready…"));
     // On a slow link, how much of the module has arrived.
     const stopProgress = this.#ready ? () => {} : whileLoading((text) => this.#result.replaceChildren(el("p", "progress", text)));
+    // In mode="signin", the popup opens from this click, before anything
+    // is awaited; the lookup then waits for the module.
+    const signedIn = this.mode === "signin" ? this.#lookUpSignedIn(options) : null;
+    signedIn?.catch(() => {});
     try {
       // A failed start is tried again, after the page fixed its cause.
       const sg = await (this.#started ??= load(this.#files())).catch(() => (this.#started = load(this.#files()))).finally(stopProgress);
       this.#ready = true;
-      this.#result.replaceChildren(el("p", "", "Looking up the account…"));
-      const result = this.mode === "token"
-        ? await sg.fetchAccountWithToken(f.token.value, options)
+      if (!signedIn) this.#result.replaceChildren(el("p", "", "Looking up the account…"));
+      const result = this.mode === "signin" ? await signedIn
+        : this.mode === "token" ? await sg.fetchAccountWithToken(f.token.value, options)
         : await sg.fetchAccount(f.user.value, f.pass.value, options);
       this.#result.replaceChildren(...resultView(result));
       this.dispatchEvent(new CustomEvent("sipgate-account", { detail: result, bubbles: true, composed: true }));
@@ -205,6 +265,28 @@ export class SipgateAccountElement extends HTMLElement {
       this.#button.disabled = false;
       this.#result.removeAttribute("aria-busy");
     }
+  }
+
+  // #lookUpSignedIn signs in first where there is no session, then looks
+  // the account up with the session's access token.
+  async #lookUpSignedIn(options) {
+    const signingIn = await this.#signingIn;
+    if (!this.#signedIn) {
+      this.#result.replaceChildren(el("p", "", "Signing in at sipgate, in the window that opened…"));
+      try {
+        await signingIn.signIn();
+      } catch (err) {
+        if (err?.code === "SIGNED_OUT") this.#setSignedIn(false);
+        throw err;
+      }
+      this.#setSignedIn(true);
+    }
+    const sg = await this.#started;
+    this.#result.replaceChildren(el("p", "", "Looking up the account…"));
+    return signingIn.withAccessToken((token) => sg.fetchAccountWithToken(token, options)).catch((err) => {
+      if (err?.code === "SIGNED_OUT") this.#setSignedIn(false);
+      throw err;
+    });
   }
 
   #fail(err) {

@@ -3,14 +3,18 @@
 // up; docs/embedding.md). signIn() opens the origin's /oauth/start in a
 // popup, where the visitor signs in at sipgate and allows the access; the
 // popup's last page posts the access token back to this window, on this
-// origin only, and this window closes it. The token stays in memory: this module never
+// origin only, and this window closes it. The server keeps the visitor's
+// session (the refresh token, in a cookie no script reads): accessToken()
+// gets a fresh access token from it without a popup while it lasts, and
+// signOut() ends it. The access token stays in memory: this module never
 // stores, logs or puts it into a URL.
 
 import { SipgateSignInError } from "./sipgate-account-errors.js";
 import { pageOrigin, resolve as resolveURL } from "./sipgate-account-urls.js";
 
-/** The codes signIn() rejects with. The server's (DENIED, STATE, REFUSED,
- *  UNREACHABLE) are internal/signin's; a test holds the lists together. */
+/** The codes signIn(), accessToken() and signOut() reject with. The
+ *  server's (DENIED, STATE, REFUSED, UNREACHABLE, SIGNED_OUT) are
+ *  internal/signin's; a test holds the lists together. */
 export const SIGN_IN_ERROR_CODES = Object.freeze([
   "POPUP_BLOCKED", // the browser opened no window (call signIn() from a click)
   "CLOSED", // the window closed before the sign-in finished
@@ -20,6 +24,9 @@ export const SIGN_IN_ERROR_CODES = Object.freeze([
   "REFUSED", // the login server refused (a bad, replayed or misdirected code; a wrong client)
   "UNREACHABLE", // the login server did not answer, or not with a token
   "BAD_INPUT", // startURL is not on this page's origin, where the answer can reach it
+  "SIGNED_OUT", // no session (any more) in this browser: sign in again
+  "NO_SIGN_IN", // this site offers no sign-in (nothing answers /oauth/ here)
+  "RATE_LIMITED", // the site allows only so many sign-in requests a minute: try again in a minute
 ]);
 
 /** A failed sign-in: code is one of SIGN_IN_ERROR_CODES (the class is the error module's). */
@@ -72,7 +79,7 @@ export function signIn({ startURL = "/oauth/start", signal } = {}) {
       const m = event.data;
       popup.close();
       if (m.ok && typeof m.accessToken === "string" && m.accessToken !== "") {
-        finish(resolve, { accessToken: m.accessToken, expiresIn: Number(m.expiresIn) || 0, scope: String(m.scope ?? "") });
+        finish(resolve, keep(m));
       } else {
         const code = SIGN_IN_ERROR_CODES.includes(m.code) ? m.code : "REFUSED";
         finish(reject, new SipgateSignInError(code, `sign-in failed: ${m.message || code}`));
@@ -92,4 +99,117 @@ export function signIn({ startURL = "/oauth/start", signal } = {}) {
     addEventListener("message", onMessage);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+// The session's endpoints on this origin, and the header that tells the
+// server a request comes from this origin's own page (a page on another
+// origin cannot send it without a preflight the server never allows).
+const TOKEN_URL = "/oauth/token";
+const SIGN_OUT_URL = "/oauth/signout";
+const REQUEST_HEADER = "Sipgate-Session";
+
+// A token is used again while at least this much of its life is left;
+// then a fresh one is asked for.
+const MARGIN_MS = 30_000;
+
+// The access token in this module's memory: {accessToken, expiresIn,
+// scope, until (Date.now() of its expiry; 0: unknown)}.
+let current = null;
+// The refresh this tab has in flight, which every caller shares.
+let refreshing = null;
+
+function keep(m) {
+  const expiresIn = Number(m.expiresIn) || 0;
+  current = { accessToken: m.accessToken, expiresIn, scope: String(m.scope ?? ""), until: expiresIn ? Date.now() + expiresIn * 1000 : 0 };
+  return { accessToken: current.accessToken, expiresIn, scope: current.scope };
+}
+
+// fresh says whether the token in memory may still be used: one whose
+// lifetime is unknown is not.
+function fresh(t) {
+  return t !== null && t.until - Date.now() >= MARGIN_MS;
+}
+
+/**
+ * Resolves with a valid access token ({accessToken, expiresIn, scope}):
+ * the one in memory while it has life left, else a fresh one from the
+ * visitor's session, else (signIn: true, the default) from a sign-in in a
+ * popup, which needs a click. Options: signIn, fresh (ask the session even
+ * if the token in memory looks valid: the API refused it), startURL,
+ * signal. Rejects with SIGNED_OUT where there is no session and signIn is
+ * false, NO_SIGN_IN where the site offers none.
+ */
+export async function accessToken({ signIn: interactive = true, fresh: force = false, startURL, signal } = {}) {
+  if (!force && fresh(current)) return { accessToken: current.accessToken, expiresIn: Math.round((current.until - Date.now()) / 1000), scope: current.scope };
+  try {
+    return await refresh(signal);
+  } catch (err) {
+    if (err.code !== "SIGNED_OUT" || !interactive) throw err;
+    return signIn({ startURL, signal });
+  }
+}
+
+// refresh asks the session for a fresh token. Tabs of this origin take
+// turns (Web Locks): the server rotates the refresh token, and a second
+// tab's request must carry the cookie the first one's answer set.
+function refresh(signal) {
+  refreshing ??= exclusive(() => post(TOKEN_URL, signal)).then(keep, (err) => {
+    if (err.code === "SIGNED_OUT") current = null;
+    throw err;
+  }).finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+/**
+ * Runs call(accessToken) with a valid access token (accessToken()'s
+ * options), and once more with a fresh one if the API refused the first
+ * (a result with status 401: the token expired early or was revoked).
+ * For fetchAccountWithToken: withAccessToken((t) => fetchAccountWithToken(t)).
+ */
+export async function withAccessToken(call, options = {}) {
+  const first = await accessToken(options);
+  const result = await call(first.accessToken);
+  if (result?.status !== 401) return result;
+  const again = await accessToken({ ...options, fresh: true, signIn: false });
+  return call(again.accessToken);
+}
+
+/**
+ * Ends the visitor's session: the server revokes the refresh token at the
+ * login server and clears its cookie, and the token in memory is dropped.
+ * Resolves with {revoked}: whether the login server confirmed it (the
+ * session ends in this browser either way).
+ */
+export async function signOut({ signal } = {}) {
+  current = null;
+  const answer = await exclusive(() => post(SIGN_OUT_URL, signal));
+  current = null;
+  return { revoked: answer.revoked === true, message: String(answer.message ?? "") };
+}
+
+// exclusive runs fn while no other tab of this origin runs a session
+// request (where the browser has Web Locks; each tab alone otherwise).
+function exclusive(fn) {
+  return globalThis.navigator?.locks ? navigator.locks.request("sipgate-account-session", fn) : fn();
+}
+
+// post sends one of the session's requests and reads its JSON answer; a
+// refusal rejects with its code.
+async function post(path, signal) {
+  let resp;
+  try {
+    resp = await fetch(path, { method: "POST", headers: { [REQUEST_HEADER]: "1" }, credentials: "same-origin", cache: "no-store", signal });
+  } catch (err) {
+    if (signal?.aborted) throw new SipgateSignInError("ABORTED", "the request was aborted");
+    throw new SipgateSignInError("UNREACHABLE", `this site could not be reached (${err.message})`);
+  }
+  const type = (resp.headers.get("Content-Type") ?? "").split(";")[0].trim();
+  const answer = type === "application/json" ? await resp.json().catch(() => null) : null;
+  if (resp.ok && answer) return answer;
+  if (resp.status === 404 || resp.status === 405) throw new SipgateSignInError("NO_SIGN_IN", "this site offers no sign-in with sipgate");
+  if (resp.status === 429) throw new SipgateSignInError("RATE_LIMITED", "this site allows only so many sign-in requests a minute: try again in a minute");
+  const code = SIGN_IN_ERROR_CODES.includes(answer?.code) ? answer.code : "UNREACHABLE";
+  throw new SipgateSignInError(code, answer?.message ? String(answer.message) : `this site answered ${resp.status}`);
 }

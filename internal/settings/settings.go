@@ -30,6 +30,7 @@ type Values struct {
 	// Sign-in: on when ClientID is set.
 	ClientID, ClientSecret          string
 	LoginServer, Scope, RedirectURL string
+	SessionKey                      string
 }
 
 // A Setting is one row of the table.
@@ -39,6 +40,8 @@ type Setting struct {
 	// environment instead of a flag (a flag shows in ps).
 	Flag, Var string
 	FromEnv   bool
+	// Secret: its value is never shown, not even in an error.
+	Secret bool
 	// Default is the value when none is given, as it would be written.
 	Default string
 	// Usage says what it does, for -h and the docs.
@@ -90,9 +93,18 @@ var Table = []Setting{
 	{Var: "SIPGATE_CLIENT_ID", FromEnv: true,
 		Usage: "with -proxy: the client ID from console.sipgate.com; turns on \"Sign in with sipgate\"",
 		set:   func(v *Values, s string) error { v.ClientID = s; return nil }},
-	{Var: "SIPGATE_CLIENT_SECRET", FromEnv: true,
+	{Var: "SIPGATE_CLIENT_SECRET", FromEnv: true, Secret: true,
 		Usage: "with SIPGATE_CLIENT_ID: the client's secret (on the edge a secret, never in wrangler.toml)",
 		set:   func(v *Values, s string) error { v.ClientSecret = s; return nil }},
+	{Var: "SIPGATE_SESSION_KEY", FromEnv: true, Secret: true,
+		Usage: "with SIPGATE_CLIENT_ID: the key of the visitors' session cookies, at least 32 characters (openssl rand -base64 32; on the edge a secret); default: derived from the client secret. A new key ends every session",
+		set: func(v *Values, s string) error {
+			if s != "" && len(s) < signin.MinSessionKey {
+				return fmt.Errorf("has %d characters: it needs at least %d", len(s), signin.MinSessionKey)
+			}
+			v.SessionKey = s
+			return nil
+		}},
 	{Flag: "login-server", Var: "LOGIN_SERVER", Default: signin.DefaultLoginServer,
 		Usage: "with SIPGATE_CLIENT_ID: the login server's origin",
 		set:   func(v *Values, s string) error { v.LoginServer = s; return nil }},
@@ -131,7 +143,7 @@ func Read(lookup func(Setting) (string, bool), name func(Setting) string) (Value
 		if err := s.set(&v, raw); err != nil {
 			// Not echoed for a secret; others are shown quoted.
 			shown := strconv.Quote(raw)
-			if s.Var == "SIPGATE_CLIENT_SECRET" {
+			if s.Secret {
 				shown = "its value"
 			}
 			errs = append(errs, fmt.Errorf("%s: %s %v", name(s), shown, err))
@@ -179,7 +191,7 @@ func (v Values) Proxy(logf func(string, ...any)) apiproxy.Config {
 // per client as the proxy's (counted apart), and its timeout.
 func (v Values) SignInConfig(logf func(string, ...any)) signin.Config {
 	return signin.Config{ClientID: v.ClientID, ClientSecret: v.ClientSecret, LoginServer: v.LoginServer,
-		Scope: v.Scope, RedirectURL: v.RedirectURL, Timeout: v.Timeout, Limit: v.Limit,
+		Scope: v.Scope, RedirectURL: v.RedirectURL, SessionKey: v.SessionKey, Timeout: v.Timeout, Limit: v.Limit,
 		Buckets: ratelimit.NewMemoryBuckets(v.MaxClients), ClientIP: clientaddr.Of(v.ClientIPHeader), Logf: logf}
 }
 

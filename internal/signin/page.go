@@ -53,8 +53,9 @@ var PageCSP = func() string {
 
 // page is the callback's answer. Its data sits in a JSON block, which no
 // browser runs (json.Marshal escapes <, > and &, so no text in it ends the
-// block); the cookie is cleared whatever the outcome.
-func (f *Flow) page(r *http.Request, m message) *exchange.Answer {
+// block); the sign-in's cookie is cleared whatever the outcome, and
+// setCookie (the session's, after a sign-in) set if it is not empty.
+func (f *Flow) page(r *http.Request, m message, setCookie ...string) *exchange.Answer {
 	m.Type = MessageType
 	data, _ := json.Marshal(m)
 	var b bytes.Buffer
@@ -70,5 +71,10 @@ func (f *Flow) page(r *http.Request, m message) *exchange.Answer {
 		"Content-Length":          {strconv.Itoa(b.Len())},
 	}
 	h.Add("Set-Cookie", f.cookie(r, ""))
+	for _, c := range setCookie {
+		if c != "" {
+			h.Add("Set-Cookie", c)
+		}
+	}
 	return &exchange.Answer{Status: http.StatusOK, Header: h, Body: b.Bytes()}
 }

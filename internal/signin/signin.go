@@ -14,7 +14,10 @@
 //	                     and the exact redirect URI, and answers a small
 //	                     page that posts the access token (never the refresh
 //	                     token) to the window that opened it, on this
-//	                     origin only, which closes it.
+//	                     origin only, which closes it; the refresh token
+//	                     goes into the visitor's session cookie.
+//	POST /oauth/token    a fresh access token from the session (refresh.go)
+//	POST /oauth/signout  ends the session (refresh.go)
 //
 // Like package apiproxy it is cut along decisions and I/O (package
 // exchange): Plan, Check, Finish and Failed decide; ServeHTTP does the one
@@ -33,11 +36,8 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -102,6 +102,10 @@ type Config struct {
 	Logf func(format string, args ...any)
 	// Now is the clock (tests set it); nil means time.Now.
 	Now func() time.Time
+	// SessionKey keys the visitors' session cookies (at least
+	// MinSessionKey characters). Empty: a key derived from ClientSecret.
+	// A new key ends every session.
+	SessionKey string
 }
 
 // DefaultLimit is the requests to /oauth/ a client may send per minute:
@@ -110,10 +114,12 @@ const DefaultLimit = 20
 
 // Flow is the handler New returns.
 type Flow struct {
-	cfg     Config
-	oauth   oauth2.Config
-	sealer  sealer
-	limiter ratelimit.Counter
+	cfg       Config
+	oauth     oauth2.Config
+	revokeURL string
+	sealer    sealer
+	box       box
+	limiter   ratelimit.Counter
 }
 
 // New checks cfg and returns the flow.
@@ -137,6 +143,9 @@ func New(cfg Config) (*Flow, error) {
 		if err != nil || (r.Scheme != "https" && r.Scheme != "http") || r.Host == "" || r.Path != CallbackPath || r.RawQuery != "" {
 			return nil, fmt.Errorf("the redirect URL is this origin's %s, such as https://your.example%s", CallbackPath, CallbackPath)
 		}
+	}
+	if cfg.SessionKey != "" && len(cfg.SessionKey) < MinSessionKey {
+		return nil, fmt.Errorf("the session key has %d characters: it needs at least %d (for example from openssl rand -base64 32)", len(cfg.SessionKey), MinSessionKey)
 	}
 	if cfg.Scope == "" {
 		cfg.Scope = DefaultScope
@@ -164,7 +173,7 @@ func New(cfg Config) (*Flow, error) {
 		ClientID: cfg.ClientID,
 		Endpoint: oauth2.Endpoint{AuthURL: origin + RealmPath + "/auth", TokenURL: origin + RealmPath + "/token"},
 		Scopes:   strings.Fields(cfg.Scope),
-	}, sealer: newSealer(cfg.ClientSecret), limiter: cfg.Counter}, nil
+	}, revokeURL: origin + RevokePath, sealer: newSealer(cfg.ClientSecret), box: newBox(cfg.SessionKey, cfg.ClientSecret), limiter: cfg.Counter}, nil
 }
 
 // Plan decides what to do with a request under /oauth/: answer it here
@@ -176,13 +185,20 @@ func (f *Flow) Plan(r *http.Request) (*exchange.Answer, *exchange.Outgoing) {
 		return text(http.StatusTooManyRequests, fmt.Sprintf("sign-in allows %d requests a minute from one address: try again in a minute", f.limiter.Limit()),
 			http.Header{"Retry-After": {ratelimit.RetryAfter(wait)}}), nil
 	}
+	method := map[string]string{StartPath: http.MethodGet, CallbackPath: http.MethodGet, TokenPath: http.MethodPost, SignOutPath: http.MethodPost}[path]
 	switch {
-	case path != StartPath && path != CallbackPath:
-		return text(http.StatusNotFound, "sign-in answers "+StartPath+" and "+CallbackPath+" only", nil), nil
-	case r.Method != http.MethodGet:
-		return text(http.StatusMethodNotAllowed, path+" takes GET only", http.Header{"Allow": {http.MethodGet}}), nil
+	case method == "":
+		return text(http.StatusNotFound, "sign-in answers "+StartPath+", "+CallbackPath+", "+TokenPath+" and "+SignOutPath+" only", nil), nil
+	case r.Method != method:
+		return text(http.StatusMethodNotAllowed, path+" takes "+method+" only", http.Header{"Allow": {method}}), nil
+	case method == http.MethodPost && !fromOwnPage(r):
+		return text(http.StatusForbidden, path+" answers this site's own pages only (with the "+RequestHeader+" header, from the same origin)", nil), nil
 	case path == StartPath:
 		return f.start(r), nil
+	case path == TokenPath:
+		return f.refreshCall(r)
+	case path == SignOutPath:
+		return f.signOutCall(r)
 	}
 	return f.callback(r)
 }
@@ -225,73 +241,55 @@ func (f *Flow) callback(r *http.Request) (*exchange.Answer, *exchange.Outgoing) 
 	case q.Get("code") == "":
 		return f.refuse(r, CodeRefused, "the login server's answer carries no code"), nil
 	}
-	form := url.Values{
+	return nil, f.tokenCall(url.Values{
 		"grant_type":    {"authorization_code"},
 		"code":          {q.Get("code")},
 		"redirect_uri":  {f.redirectURL(r)},
 		"code_verifier": {verifier},
-	}
-	h := http.Header{
-		"Content-Type":    {"application/x-www-form-urlencoded"},
-		"Accept":          {"application/json"},
-		"Accept-Encoding": {"identity"},
-	}
-	h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(f.cfg.ClientID)+":"+url.QueryEscape(f.cfg.ClientSecret))))
-	return nil, &exchange.Outgoing{Method: http.MethodPost, URL: f.oauth.Endpoint.TokenURL, Header: h,
-		Body: []byte(form.Encode()), Timeout: f.cfg.Timeout, MaxBytes: maxTokenAnswer}
+	})
 }
 
-// Finish reads the token endpoint's answer (its body read up to
-// Outgoing.MaxBytes+1 bytes) into the page: the access token, its lifetime
-// and scope; or the login server's refusal. The refresh token never
-// leaves the server, which keeps nothing: the page signs in again when
-// the access token expires.
+// Finish reads the login server's answer (its body read up to
+// Outgoing.MaxBytes+1 bytes) to the call that r's path made: a code's
+// redemption, a refresh or a revocation.
 func (f *Flow) Finish(r *http.Request, status int, header http.Header, body []byte) *exchange.Answer {
-	if len(body) > maxTokenAnswer {
-		f.cfg.Logf("sign-in: the token endpoint's answer is over 64 KiB")
-		return f.refuse(r, CodeUnreachable, "the login server's answer is too large to be a token")
+	switch r.URL.Path {
+	case TokenPath:
+		return f.finishRefresh(r, status, header, body)
+	case SignOutPath:
+		return f.finishSignOut(r, status)
 	}
-	// Only what the page gets is read: the refresh token (and anything
-	// else) is left in the answer, which is dropped.
-	var t struct {
-		AccessToken      string      `json:"access_token"`
-		TokenType        string      `json:"token_type"`
-		ExpiresIn        json.Number `json:"expires_in"`
-		Scope            string      `json:"scope"`
-		Error            string      `json:"error"`
-		ErrorDescription string      `json:"error_description"`
+	t, code, msg := f.readToken(status, header, body)
+	if code != "" {
+		return f.refuse(r, code, msg)
 	}
-	ctype, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
-	jsonErr := json.Unmarshal(body, &t)
-	switch {
-	case status >= 400 && t.Error != "":
-		f.cfg.Logf("sign-in: the token endpoint refused: %q", t.Error)
-		return f.refuse(r, CodeRefused, "the login server refused the sign-in: "+oauthError(t.Error, t.ErrorDescription))
-	case status != http.StatusOK || ctype != "application/json" || jsonErr != nil:
-		f.cfg.Logf("sign-in: the token endpoint answered %d %q", status, ctype)
-		return f.refuse(r, CodeUnreachable, fmt.Sprintf("the login server answered %d, not a token", status))
-	case t.AccessToken == "" || !strings.EqualFold(t.TokenType, "Bearer"):
-		return f.refuse(r, CodeUnreachable, "the login server's answer holds no bearer token")
-	}
-	expires, err := t.ExpiresIn.Int64()
-	if err != nil || expires <= 0 {
-		expires = 0 // unknown: the page treats the token as valid until the API says otherwise
-	}
-	return f.page(r, message{OK: true, AccessToken: t.AccessToken, ExpiresIn: expires, Scope: t.Scope})
+	// The access token goes to the page, the refresh token into the
+	// session cookie; the rest of the answer is dropped.
+	return f.page(r, message{OK: true, AccessToken: t.AccessToken, ExpiresIn: t.lifetime(), Scope: t.Scope},
+		f.sessionCookie(r, t.RefreshToken, t.refreshLifetime()))
 }
 
 // Check reads every answer of the token endpoint: its refusals are JSON
 // too.
 func (f *Flow) Check(*http.Request, int, http.Header) *exchange.Answer { return nil }
 
-// Failed answers a token call that got no answer at all.
+// Failed answers a call to the login server that got no answer at all.
+// A sign-out still ends the session in this browser.
 func (f *Flow) Failed(r *http.Request, err error) *exchange.Answer {
+	msg := "the login server could not be reached"
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, exchange.ErrTimeout) {
+		msg = fmt.Sprintf("the login server did not answer within %s", f.cfg.Timeout)
 		f.cfg.Logf("sign-in: the login server did not answer within %s", f.cfg.Timeout)
-		return f.refuse(r, CodeUnreachable, fmt.Sprintf("the login server did not answer within %s", f.cfg.Timeout))
+	} else {
+		f.cfg.Logf("sign-in: the call to the login server failed: %q", err.Error())
 	}
-	f.cfg.Logf("sign-in: the token call failed: %q", err.Error())
-	return f.refuse(r, CodeUnreachable, "the login server could not be reached")
+	switch r.URL.Path {
+	case TokenPath:
+		return f.problem(http.StatusBadGateway, CodeUnreachable, msg, "")
+	case SignOutPath:
+		return f.signOutAnswer(r, false, msg+": the session ends in this browser, and at sipgate when its refresh token expires")
+	}
+	return f.refuse(r, CodeUnreachable, msg)
 }
 
 // oauthError words an OAuth error code and the server's description.
@@ -313,11 +311,12 @@ const (
 	CodeState       = "STATE"       // the answer is not the one this browser's sign-in waits for
 	CodeRefused     = "REFUSED"     // the login server refused (a bad, replayed or misdirected code; a wrong client)
 	CodeUnreachable = "UNREACHABLE" // the login server did not answer, or not with a token
+	CodeSignedOut   = "SIGNED_OUT"  // no session (any more) in this browser: sign in again
 )
 
 // Codes lists the codes above, for the test that holds the browser's list
 // to this one.
-var Codes = []string{CodeDenied, CodeState, CodeRefused, CodeUnreachable}
+var Codes = []string{CodeDenied, CodeState, CodeRefused, CodeUnreachable, CodeSignedOut}
 
 func (f *Flow) refuse(r *http.Request, code, msg string) *exchange.Answer {
 	return f.page(r, message{Code: code, Message: msg})
