@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,6 +20,7 @@ import (
 	"sipgate-account/internal/apiproxy"
 	"sipgate-account/internal/fakeapi"
 	"sipgate-account/internal/signin"
+	"sipgate-account/internal/testkit/lockedbuf"
 	"sipgate-account/internal/testkit/workerd"
 	"sipgate-account/internal/webserver"
 )
@@ -36,6 +38,12 @@ type signinWorld struct {
 	// tokenCalls counts the calls to the token endpoint, which spend the
 	// client's secret.
 	tokenCalls atomic.Int64
+	// beforeToken, if set, sees each token call first (its form parsed).
+	beforeToken func(r *http.Request)
+	// sessionKey is the hosts' SIPGATE_SESSION_KEY, if set before they
+	// start; hostLog is what the host logged, once it runs.
+	sessionKey string
+	hostLog    func() string
 }
 
 func newSigninWorld(t *testing.T) *signinWorld {
@@ -44,6 +52,10 @@ func newSigninWorld(t *testing.T) *signinWorld {
 	ls := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/token") {
 			w.tokenCalls.Add(1)
+			if w.beforeToken != nil {
+				r.ParseForm()
+				w.beforeToken(r)
+			}
 		}
 		w.login.Handler().ServeHTTP(rw, r)
 	}))
@@ -71,7 +83,10 @@ var signinHosts = []struct {
 		if err != nil {
 			t.Fatal(err)
 		}
-		flow, err := signin.New(signin.Config{ClientID: id, ClientSecret: secret, LoginServer: w.loginURL, Limit: signinLimit})
+		log := &lockedbuf.Buffer{}
+		w.hostLog = log.String
+		flow, err := signin.New(signin.Config{ClientID: id, ClientSecret: secret, LoginServer: w.loginURL, Limit: signinLimit,
+			SessionKey: w.sessionKey, Logf: func(format string, args ...any) { fmt.Fprintf(log, format+"\n", args...) }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +100,13 @@ var signinHosts = []struct {
 	}},
 	{"edge Worker", func(t *testing.T, w *signinWorld, id, secret string) string {
 		t.Helper()
-		return runWorker(t, workerd.Config{Upstream: w.apiURL, ClientID: id, ClientSecret: secret, LoginServer: w.loginURL, Limit: signinLimit}).URL
+		cfg := workerd.Config{Upstream: w.apiURL, ClientID: id, ClientSecret: secret, LoginServer: w.loginURL, Limit: signinLimit}
+		if w.sessionKey != "" {
+			cfg.Vars = map[string]string{"SIPGATE_SESSION_KEY": w.sessionKey}
+		}
+		worker := runWorker(t, cfg)
+		w.hostLog = worker.Log
+		return worker.URL
 	}},
 }
 

@@ -16,10 +16,10 @@ import (
 )
 
 // newTab opens a blank tab that collects its console, closed when the test
-// ends.
-func newTab(t *testing.T) (context.Context, *console) {
+// ends; opts may give it a browser context of its own (its own cookies).
+func newTab(t *testing.T, opts ...chromedp.ContextOption) (context.Context, *console) {
 	t.Helper()
-	tab, cancel := chromedp.NewContext(chromium)
+	tab, cancel := chromedp.NewContext(chromium, opts...)
 	t.Cleanup(cancel)
 	log := &console{}
 	messages := chromedp.Console(tab)
