@@ -64,6 +64,15 @@ func TestSessionRefusals(t *testing.T) {
 					t.Errorf("%s: %d %s", c.name, status, body)
 				}
 			}
+			req, _ := http.NewRequest("GET", base+signin.SessionPath, nil)
+			req.Header.Set(signin.RequestHeader, "1")
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+			req.Header.Set("Cookie", "sipgate_session="+session)
+			if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 403 {
+				t.Errorf("the session's state, asked from another site: %v %v", resp, err)
+			} else {
+				resp.Body.Close()
+			}
 			if n := world.login.Refreshed() - before; n != 0 {
 				t.Errorf("the refusals got %d tokens", n)
 			}
@@ -76,7 +85,7 @@ func TestSessionRefusals(t *testing.T) {
 			firstLog := world.hostLog
 			world.sessionKey = "another session key, 32 characters or more"
 			rekeyed := host.start(t, world, fakeapi.DemoClientID, fakeapi.DemoClientSecret)
-			req, _ := http.NewRequest("POST", rekeyed+signin.TokenPath, nil)
+			req, _ = http.NewRequest("POST", rekeyed+signin.TokenPath, nil)
 			req.Header.Set(signin.RequestHeader, "1")
 			req.Header.Set("Cookie", "sipgate_session="+session)
 			resp, err := http.DefaultClient.Do(req)

@@ -54,7 +54,7 @@ function offerSignIn(startURL, base) {
     signOutButton.hidden = !on;
   };
   section.hidden = false;
-  signingIn.then(({ accessToken }) => accessToken({ signIn: false })).then(() => show(true), (err) => {
+  signingIn.then((m) => m.signedIn()).then(show, (err) => {
     if (err?.code === "NO_SIGN_IN") section.hidden = true;
   });
   const options = base ? { baseURL: base } : {};

@@ -203,7 +203,7 @@ export class SipgateAccountElement extends HTMLElement {
   // so instead of offering a button that fails.
   #openSession() {
     this.#signingIn = import("./sipgate-signin.js");
-    this.#signingIn.then(({ accessToken }) => accessToken({ signIn: false })).then(() => this.#setSignedIn(true), (err) => {
+    this.#signingIn.then((m) => m.signedIn()).then((on) => this.#setSignedIn(on), (err) => {
       if (err?.code !== "NO_SIGN_IN") return;
       this.#button.hidden = true;
       this.#fail(err);

@@ -32,6 +32,9 @@ export interface SignInResult {
 /** Opens the sign-in in a popup; call it from a click. */
 export declare function signIn(options?: SignInOptions): Promise<SignInResult>;
 
+/** Whether this browser has a session with the site, without asking sipgate. Rejects with NO_SIGN_IN where the site offers none. */
+export declare function signedIn(options?: { signal?: AbortSignal }): Promise<boolean>;
+
 export interface AccessTokenOptions extends SignInOptions {
   /** Sign in (a popup: call it from a click) where there is no session. Default true. */
   signIn?: boolean;

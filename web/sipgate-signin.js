@@ -4,9 +4,9 @@
 // popup, where the visitor signs in at sipgate and allows the access; the
 // popup's last page posts the access token back to this window, on this
 // origin only, and this window closes it. The server keeps the visitor's
-// session (the refresh token, in a cookie no script reads): accessToken()
-// gets a fresh access token from it without a popup while it lasts, and
-// signOut() ends it. The access token stays in memory: this module never
+// session (the refresh token, in a cookie no script reads): signedIn()
+// says whether there is one, accessToken() gets a fresh access token from
+// it without a popup while it lasts, and signOut() ends it. The access token stays in memory: this module never
 // stores, logs or puts it into a URL.
 
 import { SipgateSignInError } from "./sipgate-account-errors.js";
@@ -104,6 +104,7 @@ export function signIn({ startURL = "/oauth/start", signal } = {}) {
 // The session's endpoints on this origin, and the header that tells the
 // server a request comes from this origin's own page (a page on another
 // origin cannot send it without a preflight the server never allows).
+const SESSION_URL = "/oauth/session";
 const TOKEN_URL = "/oauth/token";
 const SIGN_OUT_URL = "/oauth/signout";
 const REQUEST_HEADER = "Sipgate-Session";
@@ -131,6 +132,18 @@ function fresh(t) {
 }
 
 /**
+ * Resolves with whether this browser has a session with the site (from a
+ * sign-in here, kept by the server), without asking sipgate: a page asks
+ * it on load to show "Sign out" or "Sign in". Rejects with NO_SIGN_IN
+ * where the site offers no sign-in.
+ */
+export async function signedIn({ signal } = {}) {
+  const answer = await request("GET", SESSION_URL, signal);
+  if (!answer.signedIn) current = null;
+  return answer.signedIn === true;
+}
+
+/**
  * Resolves with a valid access token ({accessToken, expiresIn, scope}):
  * the one in memory while it has life left, else a fresh one from the
  * visitor's session, else (signIn: true, the default) from a sign-in in a
@@ -153,7 +166,7 @@ export async function accessToken({ signIn: interactive = true, fresh: force = f
 // turns (Web Locks): the server rotates the refresh token, and a second
 // tab's request must carry the cookie the first one's answer set.
 function refresh(signal) {
-  refreshing ??= exclusive(() => post(TOKEN_URL, signal)).then(keep, (err) => {
+  refreshing ??= exclusive(() => request("POST", TOKEN_URL, signal)).then(keep, (err) => {
     if (err.code === "SIGNED_OUT") current = null;
     throw err;
   }).finally(() => {
@@ -184,7 +197,7 @@ export async function withAccessToken(call, options = {}) {
  */
 export async function signOut({ signal } = {}) {
   current = null;
-  const answer = await exclusive(() => post(SIGN_OUT_URL, signal));
+  const answer = await exclusive(() => request("POST", SIGN_OUT_URL, signal));
   current = null;
   return { revoked: answer.revoked === true, message: String(answer.message ?? "") };
 }
@@ -195,12 +208,12 @@ function exclusive(fn) {
   return globalThis.navigator?.locks ? navigator.locks.request("sipgate-account-session", fn) : fn();
 }
 
-// post sends one of the session's requests and reads its JSON answer; a
-// refusal rejects with its code.
-async function post(path, signal) {
+// request sends one of the session's requests and reads its JSON answer;
+// a refusal rejects with its code.
+async function request(method, path, signal) {
   let resp;
   try {
-    resp = await fetch(path, { method: "POST", headers: { [REQUEST_HEADER]: "1" }, credentials: "same-origin", cache: "no-store", signal });
+    resp = await fetch(path, { method, headers: { [REQUEST_HEADER]: "1" }, credentials: "same-origin", cache: "no-store", signal });
   } catch (err) {
     if (signal?.aborted) throw new SipgateSignInError("ABORTED", "the request was aborted");
     throw new SipgateSignInError("UNREACHABLE", `this site could not be reached (${err.message})`);

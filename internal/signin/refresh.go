@@ -10,9 +10,12 @@ import (
 	"sipgate-account/internal/exchange"
 )
 
-// The session's two endpoints, on the page's origin, for the page's own
+// The session's endpoints, on the page's origin, for the page's own
 // module (web/sipgate-signin.js):
 //
+//	GET  /oauth/session  {signedIn}: whether this browser has a session
+//	                     (a cookie this server sealed, unexpired), without
+//	                     asking the login server; a page asks it on load.
 //	POST /oauth/token    a fresh access token from the session's refresh
 //	                     token; the rotated refresh token, if the login
 //	                     server rotates it, goes back into the cookie.
@@ -20,11 +23,12 @@ import (
 //	                     (RFC 7009) and clears the cookie, whether or not
 //	                     the login server could be reached.
 //
-// Both refuse a request that a page on another site could make: it must
+// All three refuse a request that a page on another site could make: it must
 // carry RequestHeader, which a page on another origin cannot send without
 // a CORS preflight that this server never allows, and, where the browser
 // says (every current one does), Sec-Fetch-Site must be same-origin.
 const (
+	SessionPath   = "/oauth/session"
 	TokenPath     = "/oauth/token"
 	SignOutPath   = "/oauth/signout"
 	RequestHeader = "Sipgate-Session"
@@ -42,6 +46,20 @@ func fromOwnPage(r *http.Request) bool {
 	}
 	site := r.Header.Get("Sec-Fetch-Site")
 	return site == "" || site == "same-origin"
+}
+
+// sessionState answers whether the request carries a session; a cookie
+// that cannot be opened is cleared.
+func (f *Flow) sessionState(r *http.Request) *exchange.Answer {
+	_, err := f.session(r)
+	set := ""
+	if err != nil && err != errNoSession {
+		set = f.sessionCookie(r, "", 0)
+	}
+	b, _ := json.Marshal(struct {
+		SignedIn bool `json:"signedIn"`
+	}{err == nil})
+	return jsonAnswer(http.StatusOK, b, set)
 }
 
 // refreshCall plans the refresh: the token call with the session's

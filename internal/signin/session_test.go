@@ -73,12 +73,13 @@ func (w *sessionWorld) signIn(t *testing.T, c *http.Client) {
 	}
 }
 
-// do sends a request as the page's module would (for a POST: its header)
+// do sends a request as the page's module would (to the session's paths:
+// with its header)
 // unless header says otherwise, and keeps the answer for the scan.
 func (w *sessionWorld) do(t *testing.T, c *http.Client, method, path string, header http.Header) (*http.Response, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, w.srv.URL+path, nil)
-	if method == "POST" && header == nil {
+	if header == nil && path != StartPath && !strings.HasPrefix(path, CallbackPath) {
 		req.Header.Set(RequestHeader, "1")
 	}
 	for k, v := range header {
@@ -106,12 +107,17 @@ type sessionAnswer struct {
 	Code        string `json:"code"`
 	Message     string `json:"message"`
 	SignedOut   bool   `json:"signedOut"`
+	SignedIn    bool   `json:"signedIn"`
 	Revoked     bool   `json:"revoked"`
 }
 
 func (w *sessionWorld) post(t *testing.T, c *http.Client, path string, header http.Header) (int, sessionAnswer, *http.Response) {
 	t.Helper()
-	resp, body := w.do(t, c, "POST", path, header)
+	method := "POST"
+	if path == SessionPath {
+		method = "GET"
+	}
+	resp, body := w.do(t, c, method, path, header)
 	var a sessionAnswer
 	if resp.Header.Get("Content-Type") == "application/json" {
 		if err := json.Unmarshal([]byte(body), &a); err != nil {
@@ -146,6 +152,9 @@ func TestSession(t *testing.T) {
 		t.Fatal("no session cookie after the sign-in")
 	}
 
+	if status, a, _ := w.post(t, c, SessionPath, nil); status != 200 || !a.SignedIn || w.login.Refreshed() != 0 {
+		t.Errorf("signed in, /oauth/session says %d %+v (and %d refreshes)", status, a, w.login.Refreshed())
+	}
 	status, a, resp := w.post(t, c, TokenPath, nil)
 	if status != 200 || !strings.HasPrefix(a.AccessToken, "fake-at-") || a.ExpiresIn != 300 || a.Scope != DefaultScope {
 		t.Fatalf("refresh: %d %+v", status, a)
@@ -180,6 +189,9 @@ func TestSession(t *testing.T) {
 	}
 	if status, a, _ := w.post(t, c, TokenPath, nil); status != 401 || a.Code != CodeSignedOut {
 		t.Errorf("a token after the sign-out: %d %+v", status, a)
+	}
+	if status, a, _ := w.post(t, c, SessionPath, nil); status != 200 || a.SignedIn {
+		t.Errorf("signed out, /oauth/session says %d %+v", status, a)
 	}
 	replay := browser()
 	replay.Jar.SetCookies(u, []*http.Cookie{{Name: sessionBase, Value: last}})
@@ -231,6 +243,8 @@ func TestSessionRefusals(t *testing.T) {
 		{"from another site", c, "POST", TokenPath, http.Header{RequestHeader: {"1"}, "Sec-Fetch-Site": {"cross-site"}}, 403, "", false},
 		{"from a sibling subdomain", c, "POST", SignOutPath, http.Header{RequestHeader: {"1"}, "Sec-Fetch-Site": {"same-site"}}, 403, "", false},
 		{"GET", c, "GET", TokenPath, nil, 405, "", false},
+		{"the session's state, asked from another site", c, "GET", SessionPath, http.Header{RequestHeader: {"1"}, "Sec-Fetch-Site": {"cross-site"}}, 403, "", false},
+		{"the session's state, without the header", c, "GET", SessionPath, http.Header{"X-Other": {"1"}}, 403, "", false},
 		{"no cookie", browser(), "POST", TokenPath, nil, 401, CodeSignedOut, false},
 		{"a cookie from an earlier key", with(earlier.seal(sealed{RefreshToken: "fake-rt-x", Expires: w.now.Add(time.Hour).Unix()})), "POST", TokenPath, nil, 401, CodeSignedOut, true},
 		{"a cookie under the client secret's key", with(other.seal(sealed{RefreshToken: "fake-rt-x", Expires: w.now.Add(time.Hour).Unix()})), "POST", TokenPath, nil, 401, CodeSignedOut, true},

@@ -16,6 +16,7 @@
 //	                     token) to the window that opened it, on this
 //	                     origin only, which closes it; the refresh token
 //	                     goes into the visitor's session cookie.
+//	GET  /oauth/session  whether this browser has a session (refresh.go)
 //	POST /oauth/token    a fresh access token from the session (refresh.go)
 //	POST /oauth/signout  ends the session (refresh.go)
 //
@@ -185,16 +186,19 @@ func (f *Flow) Plan(r *http.Request) (*exchange.Answer, *exchange.Outgoing) {
 		return text(http.StatusTooManyRequests, fmt.Sprintf("sign-in allows %d requests a minute from one address: try again in a minute", f.limiter.Limit()),
 			http.Header{"Retry-After": {ratelimit.RetryAfter(wait)}}), nil
 	}
-	method := map[string]string{StartPath: http.MethodGet, CallbackPath: http.MethodGet, TokenPath: http.MethodPost, SignOutPath: http.MethodPost}[path]
+	method := map[string]string{StartPath: http.MethodGet, CallbackPath: http.MethodGet,
+		SessionPath: http.MethodGet, TokenPath: http.MethodPost, SignOutPath: http.MethodPost}[path]
 	switch {
 	case method == "":
-		return text(http.StatusNotFound, "sign-in answers "+StartPath+", "+CallbackPath+", "+TokenPath+" and "+SignOutPath+" only", nil), nil
+		return text(http.StatusNotFound, "sign-in answers "+StartPath+", "+CallbackPath+", "+SessionPath+", "+TokenPath+" and "+SignOutPath+" only", nil), nil
 	case r.Method != method:
 		return text(http.StatusMethodNotAllowed, path+" takes "+method+" only", http.Header{"Allow": {method}}), nil
-	case method == http.MethodPost && !fromOwnPage(r):
+	case path != StartPath && path != CallbackPath && !fromOwnPage(r):
 		return text(http.StatusForbidden, path+" answers this site's own pages only (with the "+RequestHeader+" header, from the same origin)", nil), nil
 	case path == StartPath:
 		return f.start(r), nil
+	case path == SessionPath:
+		return f.sessionState(r), nil
 	case path == TokenPath:
 		return f.refreshCall(r)
 	case path == SignOutPath:
