@@ -54,7 +54,9 @@ function offerSignIn(startURL, base) {
     signOutButton.hidden = !on;
   };
   section.hidden = false;
-  signingIn.then((m) => m.signedIn()).then(show, (err) => {
+  // Only a session changes what shows: a page without one stays as it
+  // first painted.
+  signingIn.then((m) => m.signedIn()).then((on) => on && show(true), (err) => {
     if (err?.code === "NO_SIGN_IN") section.hidden = true;
   });
   const options = base ? { baseURL: base } : {};
