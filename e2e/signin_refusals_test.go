@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
 	"sipgate-account/internal/fakeapi"
 	"sipgate-account/internal/signin"
 	"strings"
@@ -126,24 +125,12 @@ func httpSignIn(t *testing.T, base string, answers *strings.Builder) string {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Get(base + signin.StartPath)
+	resp, body, err := fakeapi.SignIn(c, base+signin.StartPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	auth, _ := url.Parse(resp.Header.Get("Location"))
-	back, err := fakeapi.Decide(auth, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err = c.Get(back.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
 	resp.Header.Write(answers)
-	answers.Write(b)
+	answers.Write(body)
 	for _, ck := range resp.Cookies() {
 		if ck.Name == "sipgate_session" && ck.Value != "" {
 			return ck.Value

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -251,25 +250,10 @@ func signInWalk(t *testing.T, base string) string {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Get(base + signin.StartPath)
+	_, page, err := fakeapi.SignIn(c, base+signin.StartPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	auth, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || resp.StatusCode != http.StatusFound {
-		t.Fatalf("start: %d %q", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	back, err := fakeapi.Decide(auth, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err = c.Get(back.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	page, _ := io.ReadAll(resp.Body)
 	return string(page)
 }
 

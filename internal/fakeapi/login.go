@@ -3,7 +3,9 @@ package fakeapi
 import (
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -338,4 +340,30 @@ func Decide(auth *url.URL, allow bool) (*url.URL, error) {
 		return nil, errors.New("the consent page answered " + resp.Status + ", not a redirect")
 	}
 	return url.Parse(resp.Header.Get("Location"))
+}
+
+// SignIn runs a client's sign-in from startURL (its /oauth/start) to its
+// callback as a browser would, in c, which keeps cookies and stops at
+// redirects: Allow on the consent page. It returns the callback's answer,
+// its body read. Tests sign in with it without a browser.
+func SignIn(c *http.Client, startURL string) (*http.Response, []byte, error) {
+	resp, err := c.Get(startURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	resp.Body.Close()
+	auth, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || resp.StatusCode != http.StatusFound {
+		return nil, nil, fmt.Errorf("the start answered %d %q, not a redirect", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	back, err := Decide(auth, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if resp, err = c.Get(back.String()); err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp, body, err
 }
