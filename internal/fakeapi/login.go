@@ -180,8 +180,8 @@ func (l *Login) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+LoginPath+"/auth", l.consent)
 	mux.HandleFunc("POST "+LoginPath+"/auth", l.decide)
-	mux.HandleFunc("POST "+LoginPath+"/token", l.token)
-	mux.HandleFunc("POST "+LoginPath+"/revoke", l.revoke)
+	mux.HandleFunc("POST "+LoginPath+"/token", l.authenticated(l.token))
+	mux.HandleFunc("POST "+LoginPath+"/revoke", l.authenticated(l.revoke))
 	return mux
 }
 

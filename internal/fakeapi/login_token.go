@@ -33,15 +33,21 @@ func (l *Login) client(w http.ResponseWriter, r *http.Request) (id string, ok bo
 	return id, true
 }
 
-// token is the token endpoint: a code's redemption, or a refresh.
-func (l *Login) token(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	id, ok := l.client(w, r)
-	if !ok {
-		return
+// authenticated serves h, with l.mu held, for a form whose client
+// authenticated.
+func (l *Login) authenticated(h func(w http.ResponseWriter, r *http.Request, id string)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if id, ok := l.client(w, r); ok {
+			h(w, r, id)
+		}
 	}
+}
+
+// token is the token endpoint: a code's redemption, or a refresh.
+func (l *Login) token(w http.ResponseWriter, r *http.Request, id string) {
 	switch r.PostForm.Get("grant_type") {
 	case "authorization_code":
 		l.redeem(w, r, id)
@@ -148,14 +154,7 @@ func (l *Login) end(s *session) {
 // revoke is the revocation endpoint (RFC 7009): a refresh token ends its
 // session, an access token ends itself. Any other token is answered 200
 // all the same, as the RFC asks.
-func (l *Login) revoke(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	id, ok := l.client(w, r)
-	if !ok {
-		return
-	}
+func (l *Login) revoke(w http.ResponseWriter, r *http.Request, id string) {
 	t := r.PostForm.Get("token")
 	if t == "" {
 		tokenError(w, http.StatusBadRequest, "invalid_request", "Token not provided")
