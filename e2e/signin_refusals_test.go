@@ -107,6 +107,34 @@ func TestSessionRefusals(t *testing.T) {
 			if status, body := post(signin.TokenPath, session, nil); status != 401 || !strings.Contains(body, "Session not active") {
 				t.Errorf("a revoked cookie: %d %s", status, body)
 			}
+			// An expired cookie: its refresh token lived one second. Once
+			// the host's own clock says the session ended (asked without
+			// a refresh), the cookie is refused before the login server is.
+			world.login.SetLifetimes(20*time.Second, time.Second)
+			session = httpSignIn(t, base, &answers)
+			world.login.SetLifetimes(20*time.Second, 30*time.Minute)
+			for deadline := time.Now().Add(10 * time.Second); ; {
+				req, _ := http.NewRequest("GET", base+signin.SessionPath, nil)
+				req.Header.Set(signin.RequestHeader, "1")
+				req.Header.Set("Cookie", "sipgate_session="+session)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if strings.Contains(string(b), `"signedIn":false`) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("a one-second session still open after 10 s: %s", b)
+				}
+				time.Sleep(50 * time.Millisecond) // within the rate limit
+			}
+			refreshed := world.login.Refreshed()
+			if status, body := post(signin.TokenPath, session, nil); status != 401 || !strings.Contains(body, "has ended") || world.login.Refreshed() != refreshed {
+				t.Errorf("an expired cookie: %d %s", status, body)
+			}
 			// Expired at the login server: refused there, and the page is
 			// told to sign in again.
 			session = httpSignIn(t, base, &answers)
