@@ -155,7 +155,7 @@ export async function signedIn({ signal } = {}) {
 export async function accessToken({ signIn: interactive = true, fresh: force = false, startURL, signal } = {}) {
   if (!force && fresh(current)) return { accessToken: current.accessToken, expiresIn: Math.round((current.until - Date.now()) / 1000), scope: current.scope };
   try {
-    return await refresh(signal);
+    return await abortable(refresh(), signal);
   } catch (err) {
     if (err.code !== "SIGNED_OUT" || !interactive) throw err;
     return signIn({ startURL, signal });
@@ -164,9 +164,10 @@ export async function accessToken({ signIn: interactive = true, fresh: force = f
 
 // refresh asks the session for a fresh token. Tabs of this origin take
 // turns (Web Locks): the server rotates the refresh token, and a second
-// tab's request must carry the cookie the first one's answer set.
-function refresh(signal) {
-  refreshing ??= exclusive(() => request("POST", TOKEN_URL, signal)).then(keep, (err) => {
+// tab's request must carry the cookie the first one's answer set. The
+// callers of a tab share one request, which no one caller's signal ends.
+function refresh() {
+  refreshing ??= exclusive(() => request("POST", TOKEN_URL)).then(keep, (err) => {
     if (err.code === "SIGNED_OUT") current = null;
     throw err;
   }).finally(() => {
@@ -200,6 +201,17 @@ export async function signOut({ signal } = {}) {
   const answer = await exclusive(() => request("POST", SIGN_OUT_URL, signal));
   current = null;
   return { revoked: answer.revoked === true, message: String(answer.message ?? "") };
+}
+
+// abortable is p, or ABORTED as soon as signal aborts.
+function abortable(p, signal) {
+  if (!signal) return p;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new SipgateSignInError("ABORTED", "the request was aborted"));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 // exclusive runs fn while no other tab of this origin runs a session
