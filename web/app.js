@@ -31,8 +31,9 @@ async function applyConfig() {
   const demo = demoLogin(config);
   if (demo) {
     const hint = document.getElementById("demo-hint");
-    const signInHint = start ? " Or sign in with sipgate: its fake login server asks you to allow the access." : "";
-    hint.textContent = `Demo mode: this server runs a fake sipgate API. Log in with ${demo.username} and the password ${demo.password}.${signInHint}`;
+    // Short: a hint larger than the intro would be the page's largest
+    // paint, and it comes only after config.json.
+    hint.textContent = `Demo, with a fake sipgate API: log in with ${demo.username} and ${demo.password}${start ? ", or sign in with sipgate" : ""}.`;
     hint.hidden = false;
   }
 }
