@@ -150,12 +150,13 @@ func TestPinnedBytes(t *testing.T) {
 
 // TestPinnedPage: the setup docs/embedding.md shows pins what the page
 // itself imports (the loader, its parts, the element and its view) with
-// an import map's integrity, and the rest with load({ integrity }). Any of
-// them changed for the module loader never runs, and the page's import
-// fails.
+// an import map's integrity, and the rest with load({ integrity }); a page
+// that signs in pins sipgate-signin.js too, which the element's signin
+// mode imports. Any of them changed for the module loader never runs, and
+// the page's import fails.
 func TestPinnedPage(t *testing.T) {
 	m, raw := manifest(t)
-	modules := append(bundledModules(), "sipgate-account-element.js")
+	modules := append(bundledModules(), "sipgate-account-element.js", "sipgate-signin.js")
 	for _, changed := range append([]string{""}, modules...) {
 		name := changed
 		if name == "" {
@@ -191,6 +192,8 @@ func TestPinnedPage(t *testing.T) {
 					const { load } = await import("sipgate-account");
 					await import("sipgate-account/element");
 					const sg = await load({integrity: `+raw+`});
+					// As the element's signin mode imports it.
+					await import(`+js(srv.URL+"/sipgate-signin.js")+`);
 					const r = await sg.fetchAccount(`+js(fakeapi.DemoUser)+`, `+js(fakeapi.DemoPassword)+`, {baseURL: "ORIGIN/v2"});
 					return r.account.company;
 				} catch (e) {
