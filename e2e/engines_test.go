@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +16,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"sipgate-account/internal/demo"
+	"sipgate-account/internal/fakeapi"
+	"sipgate-account/internal/signin"
 	"sipgate-account/internal/testkit/browser"
 	"sipgate-account/internal/testkit/vectors"
 	"sipgate-account/internal/webserver"
@@ -48,7 +52,7 @@ func newSelftestServer(t *testing.T) *selftestServer {
 	s := &selftestServer{reports: map[string]chan selftestReport{}}
 	srv := httptest.NewUnstartedServer(nil)
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
-	cfg, _ := demo.Site(webDir, demo.Options{})
+	cfg, _ := demo.Site(webDir, demo.Options{SignInOrigin: "http://127.0.0.1:" + port, SignInLimit: 1000})
 	cfg.FramedBySelf = true
 	// The no-CORS check calls this server under its other name.
 	cfg.ConnectOrigins = []string{"http://localhost:" + port, closedOrigin}
@@ -62,6 +66,23 @@ func newSelftestServer(t *testing.T) *selftestServer {
 	mux.HandleFunc("GET /selftest/vectors.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(vectors.JSON)
+	})
+	// The session's checks start signed in: the server walks the sign-in
+	// and hands its session cookie to the engine.
+	mux.HandleFunc("GET /selftest/session", func(w http.ResponseWriter, r *http.Request) {
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, _, err := fakeapi.SignIn(c, s.URL+signin.StartPath)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		for _, v := range resp.Header.Values("Set-Cookie") {
+			if strings.HasPrefix(v, "sipgate_session=") {
+				w.Header().Add("Set-Cookie", v)
+			}
+		}
+		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /selftest/report", func(w http.ResponseWriter, r *http.Request) {
 		var rep selftestReport

@@ -4,6 +4,7 @@
 import { load } from "/sipgate-account.js";
 import "/sipgate-account-element.js";
 import { decodeArgs } from "./inputs.js";
+import * as signin from "/sipgate-signin.js";
 
 const params = new URLSearchParams(location.search);
 const engine = params.get("engine") || "unknown";
@@ -203,6 +204,51 @@ async function embedding() {
   });
 }
 
+// session: the visitor's session in this engine: its cookie (HttpOnly,
+// SameSite=Strict), a token from it, two realms refreshing at once while
+// the login server rotates the refresh token (Web Locks), and the
+// sign-out. The server signs in for the page (/selftest/session hands
+// over its session cookie): a popup is not what is checked here.
+async function session(sg) {
+  await check("session: none yet", async () => {
+    if ((await signin.signedIn()) !== false) return "signedIn() is not false";
+    const out = await settle(() => signin.accessToken({ signIn: false }));
+    if (out.rejected?.code !== "SIGNED_OUT") return JSON.stringify(out);
+  });
+  const handed = await fetch("/selftest/session");
+  if (!handed.ok) return record("session: signed in by the server", false, await handed.text());
+  await check("session: signed in", async () => {
+    if ((await signin.signedIn()) !== true) return "signedIn() is not true";
+    if (document.cookie.includes("sipgate_session")) return "a script reads the session cookie";
+  });
+  await check("session: a token, and the account with it", async () => {
+    const r = await signin.withAccessToken((t) => sg.fetchAccountWithToken(t, { baseURL: base() }));
+    if (!r.ok || r.account.company !== "Demo Telefon GmbH") return JSON.stringify(r).slice(0, 200);
+  });
+  await check("session: two realms refresh at once", async () => {
+    const frame = document.createElement("iframe");
+    frame.title = "a second realm";
+    frame.src = "session-frame.html";
+    document.body.append(frame);
+    await new Promise((resolve) => frame.addEventListener("load", resolve, { once: true }));
+    const other = frame.contentWindow.signin;
+    const ask = (m) => settle(() => m.accessToken({ fresh: true, signIn: false }));
+    const outs = await Promise.all([ask(signin), ask(other), ask(signin), ask(other)]);
+    frame.remove();
+    const bad = outs.filter((o) => !o.resolved?.accessToken);
+    if (bad.length) return JSON.stringify(bad);
+    const after = await settle(() => signin.accessToken({ fresh: true, signIn: false }));
+    if (!after.resolved) return "the session is lost: " + JSON.stringify(after);
+  });
+  await check("session: signed out", async () => {
+    const out = await signin.signOut();
+    if (!out.revoked) return JSON.stringify(out);
+    if ((await signin.signedIn()) !== false) return "still signed in";
+    const t = await settle(() => signin.accessToken({ signIn: false }));
+    if (t.rejected?.code !== "SIGNED_OUT") return JSON.stringify(t);
+  });
+}
+
 async function main() {
   let sg;
   try {
@@ -225,6 +271,7 @@ async function main() {
       if (!r.ok) return JSON.stringify(r.error);
     });
     await embedding();
+    await session(sg);
     await pageFlow().catch((e) => record("page flow", false, e && e.message));
   }
   await fetch("/selftest/report", {

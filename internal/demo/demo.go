@@ -25,6 +25,9 @@ type Options struct {
 	SignInOrigin string
 	// Logf gets the sign-in's log lines.
 	Logf func(format string, args ...any)
+	// SignInLimit is the sign-in's requests a minute per client (0:
+	// signin.DefaultLimit); tests that make many from one address raise it.
+	SignInLimit int
 }
 
 // Site returns what make demo serves from dir: the fake API at /v2/ and
@@ -37,7 +40,7 @@ func Site(dir string, o Options) (cfg webserver.Config, signInOff error) {
 	}}
 	if o.SignInOrigin != "" {
 		flow, err := signin.New(signin.Config{ClientID: fakeapi.DemoClientID, ClientSecret: fakeapi.DemoClientSecret,
-			LoginServer: o.SignInOrigin, Logf: o.Logf})
+			LoginServer: o.SignInOrigin, Logf: o.Logf, Limit: o.SignInLimit})
 		if err == nil {
 			o.API.Login, cfg.SignIn = fakeapi.NewLogin(), flow
 			cfg.Mounts[fakeapi.LoginPath+"/"] = o.API.Login.Handler()
