@@ -6,7 +6,7 @@ import {
   type Account, type ErrorCode, type HistoryLifeTime, type MainProductType, type Result,
 } from "../../web/sipgate-account.js";
 import "../../web/sipgate-account-element.js";
-import { signIn, SipgateSignInError, SIGN_IN_ERROR_CODES, type SignInErrorCode } from "../../web/sipgate-signin.js";
+import { accessToken, signedIn as hasSession, signIn, signOut, SipgateSignInError, SIGN_IN_ERROR_CODES, withAccessToken, type SignInErrorCode } from "../../web/sipgate-signin.js";
 
 async function lookUp(user: string, pass: string, token: string): Promise<string> {
   let sg;
@@ -83,7 +83,8 @@ async function mistakes(): Promise<void> {
     console.log(c, r.error.code);
   }
   const el = document.createElement("sipgate-account");
-  // @ts-expect-error mode is "password" or "token"
+  el.mode = "signin";
+  // @ts-expect-error mode is "password", "token" or "signin"
   el.mode = "oauth";
   // @ts-expect-error historyLifeTime is a string
   const kept: HistoryLifeTime = 30;
@@ -109,7 +110,23 @@ async function signedIn(): Promise<string> {
   }
 }
 
+// The session: signed in from an earlier visit, a token from it, the
+// lookup retried with a fresh one, the sign-out.
+async function session(): Promise<string> {
+  const on: boolean = await hasSession();
+  const t = await accessToken({ signIn: false, fresh: true });
+  const { fetchAccountWithToken } = await load();
+  const r = await withAccessToken((token) => fetchAccountWithToken(token, { baseURL: "/v2" }));
+  const { revoked, message } = await signOut();
+  const code: SignInErrorCode = "SIGNED_OUT";
+  return `${on} ${t.expiresIn} ${r.status} ${revoked} ${message} ${code}`;
+}
+
 async function signInMistakes(): Promise<void> {
+  // @ts-expect-error signIn is a boolean
+  await accessToken({ signIn: "yes" });
+  // @ts-expect-error the call gives a result with a status
+  await withAccessToken(async (token: string) => token);
   // @ts-expect-error startURL is a string
   await signIn({ startURL: 1 });
   // @ts-expect-error not a sign-in code
@@ -117,7 +134,7 @@ async function signInMistakes(): Promise<void> {
   console.log(c);
 }
 
-export { lookUp, viaGlobals, productLabel, element, mistakes, signedIn, signInMistakes };
+export { lookUp, viaGlobals, productLabel, element, mistakes, signedIn, session, signInMistakes };
 
 // The loader's download progress, typed by the event's name.
 addEventListener("sipgate-account-progress", (e) => {
