@@ -46,7 +46,7 @@ export function open(port, files, started) {
         // For the page and the element, which tell a visitor on a slow
         // link how much of the module has arrived.
         globalThis.dispatchEvent?.(new CustomEvent(PROGRESS, { detail: { received: m.received, total: m.total } }));
-      } else if (m.type === "compiled") performance.mark("sipgate-compiled", { detail: m.download });
+      } else if (m.type === "compiled") performance.mark("sipgate-compiled", { detail: { ...m.download, timeline: m.timeline } });
       else if (m.type === "failed") {
         port.terminate?.();
         port.close?.();

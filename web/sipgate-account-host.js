@@ -29,8 +29,12 @@
 //   {type: "progress", received, total}    the module's download so far: bytes received (as
 //                                          unpacked), at most one message every 250 ms; total:
 //                                          the size, where the server says it (no coding), else null
-//   {type: "compiled", download}           compiled; download: the module's sizes as sent and
-//                                          unpacked (Resource Timing)
+//   {type: "compiled", download,           compiled; download: the module's sizes as sent and
+//    timeline}                             unpacked (Resource Timing); timeline: when this thread
+//                                          began to serve, got "start", asked for the .wasm, had
+//                                          Go's runtime, the .wasm's answer and the compiled
+//                                          module (ms since the epoch: a worker's clock is not
+//                                          the page's)
 //   {type: "ready", exports}               running; exports: the functions the module declares,
 //                                          [{name, optionsAt, optionKeys}]: where each takes its
 //                                          options and which keys it reads
@@ -49,6 +53,7 @@ const inWorker = typeof WorkerGlobalScope === "function" && globalThis instanceo
  * MessagePort): one Go instance per port.
  */
 export function serve(port) {
+  const timeline = { serving: now() }; // where this thread's start-up time goes
   const controllers = new Map(); // call id -> AbortController, while it runs
   let module; // the module's own functions and memory, once it runs
   const send = (m) => port.postMessage(m);
@@ -65,6 +70,7 @@ export function serve(port) {
   };
 
   async function start({ wasm, wasmExec, integrity }) {
+    timeline.started = now();
     target.addEventListener("securitypolicyviolation", record);
     try {
       const failure = await run(wasm, wasmExec, integrity);
@@ -79,6 +85,7 @@ export function serve(port) {
   // tells that apart from a network error).
   async function run(wasm, wasmExec, integrity) {
     // The download starts at once, while wasm_exec.js loads.
+    timeline.fetching = now();
     const response = fetch(wasm, { integrity: integrity ?? "" }).then((resp) => ({ resp }), (err) => ({ err }));
     if (typeof globalThis.Go !== "function") {
       try {
@@ -94,7 +101,9 @@ export function serve(port) {
       }
       if (typeof globalThis.Go !== "function") return { stage: "runtime", notGo: true };
     }
+    timeline.runtime = now();
     const { resp, err } = await response;
+    timeline.answered = now();
     if (err) {
       await nextTask();
       return { stage: "fetch", error: String(err), violation: blocked(wasm) }; // the loader asks whether it is reachable
@@ -109,7 +118,8 @@ export function serve(port) {
     } catch (e) {
       return { stage: "compile", error: String(e && e.message) };
     }
-    send({ type: "compiled", download: downloadOf(wasm) });
+    timeline.compiled = now();
+    send({ type: "compiled", download: downloadOf(wasm), timeline });
     // run() settles only if the Go program exits, which it never should.
     go.run(instance).then(() => console.error("sipgate-account: the module stopped; reload the page"));
     const exports = globalThis[EXPORTS];
@@ -197,6 +207,9 @@ async function typeOf(url) {
     return null;
   }
 }
+
+// now is this thread's time on the epoch's clock, which every thread shares.
+const now = () => performance.timeOrigin + performance.now();
 
 // A violation event is queued as a task of its own; this lets it arrive
 // before the decision.

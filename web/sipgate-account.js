@@ -12,7 +12,9 @@
 // thread over the same messages, and the console says why. The module's
 // functions on the page forward each call to it. Start-up is marked
 // sipgate-load, sipgate-compiled (its detail: the module's download,
-// encodedBytes and decodedBytes) and sipgate-ready (its detail: the thread
+// encodedBytes and decodedBytes, and timeline: when the module's thread
+// began, asked for it and had it compiled, in ms since the epoch) and
+// sipgate-ready (its detail: the thread
 // it runs on, "worker" or "page"). It has no side effects on import; the
 // <sipgate-account> element is sipgate-account-element.js.
 //
