@@ -54,6 +54,8 @@ type Ready struct {
 	CompileMs   float64 `json:"compileMs"`
 	StartMs     float64 `json:"goStartMs"`
 	TotalMs     float64 `json:"totalMs"`
+	// Waterfall is the load whose total was the median, as the page saw it.
+	Waterfall []Request `json:"waterfall"`
 }
 
 type Warm struct {
@@ -241,6 +243,21 @@ func printTable(w io.Writer, f *Figures) {
 	for _, e := range f.Engines {
 		fmt.Fprintf(w, "| %s | %.1f ms (%d loads) | %.1f ms / %.1f ms = %.2f× | %.3f ms / %.3f ms = %.2f× |\n", e.Version, e.ReadyMs, e.Loads,
 			e.StartMs, e.FloorStartMs, e.StartMs/e.FloorStartMs, e.CallMs, e.PlainCallMs, e.CallMs/e.PlainCallMs)
+	}
+	for _, r := range []struct {
+		what string
+		fall []Request
+	}{{"cold ready, `index.html` on loopback (the median load), as the page saw it", f.Ready.Waterfall},
+		{"the floor's cold ready on loopback (the median load)", f.FloorReady.Waterfall}} {
+		if len(r.fall) == 0 {
+			continue
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "| %s | start | end |\n", r.what)
+		fmt.Fprintln(w, "| --- | ---: | ---: |")
+		for _, e := range r.fall {
+			fmt.Fprintf(w, "| %s | %.1f ms | %.1f ms |\n", e.Name, e.StartMs, e.EndMs)
+		}
 	}
 	if len(f.Link.Waterfall) > 0 {
 		fmt.Fprintln(w)

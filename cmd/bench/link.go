@@ -152,11 +152,7 @@ func linkVisits(chromium context.Context, oursServer, keptServer *counted, ours,
 				d, err = chromedp.Run(tab, chromedp.Evaluate[startup](`({ready: performance.getEntriesByName("sipgate-ready")[0].startTime, `+
 					`encoded: performance.getEntriesByName("sipgate-compiled")[0].detail.encodedBytes})`))
 				ready = append(ready, d.Ready)
-				l.Waterfall, err = chromedp.Run(tab, chromedp.Evaluate[[]Request](`[
-					...performance.getEntriesByType("navigation").map((e) => ({name: "(the page)", startMs: e.startTime, endMs: e.responseEnd})),
-					...performance.getEntriesByType("resource").map((e) => ({name: new URL(e.name).pathname, startMs: e.startTime, endMs: e.responseEnd})),
-					...["sipgate-load", "sipgate-compiled", "sipgate-ready"].flatMap((n) => performance.getEntriesByName(n)).map((e) => ({name: "(mark " + e.name + ")", startMs: e.startTime, endMs: e.startTime})),
-				].sort((a, b) => a.startMs - b.startMs)`))
+				l.Waterfall, err = chromedp.Run(tab, waterfall())
 				transfer = append(transfer, d.Encoded/(l.DownMbps*1e6/8)*1000)
 			}
 			if err == nil && visit.again != nil {

@@ -40,13 +40,19 @@ func readMarks(ctx context.Context, t *chromedp.Target, prefix string) ([]float6
 
 // readyTime loads a page in a fresh browser context each time (an empty
 // cache, like a first visit) and returns the median of each phase and of
-// the total.
+// the total, and the waterfall of the load whose total was the median.
 func readyTime(chromium context.Context, url, prefix string, loads int) (Ready, error) {
 	var load, compiled, started, total []float64
+	var falls [][]Request
 	for i := 0; i < loads; i++ {
 		tab, cancel := chromedp.NewContext(chromium, chromedp.WithNewBrowserContext())
+		var fall []Request
 		marks, err := chromedp.Run(tab, func(ctx context.Context, t *chromedp.Target) ([]float64, error) {
 			if err := chromedp.Do(ctx, noNetworkRecording(), chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`))); err != nil {
+				return nil, err
+			}
+			var err error
+			if fall, err = waterfall()(ctx, t); err != nil {
 				return nil, err
 			}
 			return readMarks(ctx, t, prefix)
@@ -57,9 +63,36 @@ func readyTime(chromium context.Context, url, prefix string, loads int) (Ready, 
 		}
 		load, compiled = append(load, marks[0]), append(compiled, marks[1]-marks[0])
 		started, total = append(started, marks[2]-marks[1]), append(total, marks[2])
+		falls = append(falls, fall)
 	}
 	// The total is its own median, not the sum of the phases' medians.
-	return Ready{median(load), median(compiled), median(started), median(total)}, nil
+	r := Ready{LoadStartMs: median(load), CompileMs: median(compiled), StartMs: median(started), TotalMs: median(total)}
+	for i, t := range total {
+		if t == r.TotalMs || (r.Waterfall == nil && i == len(total)-1) {
+			r.Waterfall = falls[i]
+			break
+		}
+	}
+	return r, nil
+}
+
+// waterfall reads a page's start-up as it saw it: the page, each file
+// (Resource Timing), its marks (the loader's sipgate-load, -compiled and
+// -ready among them), and, where a mark carries one, the module thread's
+// own timeline (a worker's requests are not in the page's Resource Timing).
+func waterfall() chromedp.Action[[]Request] {
+	return chromedp.Evaluate[[]Request](`(() => {
+		const marks = performance.getEntriesByType("mark");
+		const timeline = marks.find((m) => m.detail?.timeline)?.detail.timeline ?? {};
+		return [
+			...performance.getEntriesByType("navigation").flatMap((e) => [{name: "(the page)", startMs: e.startTime, endMs: e.responseEnd},
+				{name: "(the page: parsed)", startMs: e.domInteractive, endMs: e.domInteractive},
+				{name: "(the page: its deferred scripts ran)", startMs: e.domContentLoadedEventStart, endMs: e.domContentLoadedEventStart}]),
+			...performance.getEntriesByType("resource").map((e) => ({name: new URL(e.name).pathname, startMs: e.startTime, endMs: e.responseEnd})),
+			...marks.map((e) => ({name: "(mark " + e.name + ")", startMs: e.startTime, endMs: e.startTime})),
+			...Object.entries(timeline).map(([k, t]) => ({name: "(module thread: " + k + ")", startMs: t - performance.timeOrigin, endMs: t - performance.timeOrigin})),
+		].sort((a, b) => a.startMs - b.startMs);
+	})()`)
 }
 
 // counted counts the requests a server answers and the body bytes it sends.
