@@ -54,7 +54,7 @@ type Ready struct {
 	CompileMs   float64 `json:"compileMs"`
 	StartMs     float64 `json:"goStartMs"`
 	TotalMs     float64 `json:"totalMs"`
-	// Waterfall is the load whose total was the median, as the page saw it.
+	// Waterfall is the load nearest the median, as the page saw it.
 	Waterfall []Request `json:"waterfall"`
 }
 
@@ -247,8 +247,8 @@ func printTable(w io.Writer, f *Figures) {
 	for _, r := range []struct {
 		what string
 		fall []Request
-	}{{"cold ready, `index.html` on loopback (the median load), as the page saw it", f.Ready.Waterfall},
-		{"the floor's cold ready on loopback (the median load)", f.FloorReady.Waterfall}} {
+	}{{"cold ready, `index.html` on loopback (the load nearest the median), as the page saw it", f.Ready.Waterfall},
+		{"the floor's cold ready on loopback (the load nearest the median)", f.FloorReady.Waterfall}} {
 		if len(r.fall) == 0 {
 			continue
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"sync/atomic"
@@ -40,7 +41,7 @@ func readMarks(ctx context.Context, t *chromedp.Target, prefix string) ([]float6
 
 // readyTime loads a page in a fresh browser context each time (an empty
 // cache, like a first visit) and returns the median of each phase and of
-// the total, and the waterfall of the load whose total was the median.
+// the total, and the waterfall of the load nearest the median.
 func readyTime(chromium context.Context, url, prefix string, loads int) (Ready, error) {
 	var load, compiled, started, total []float64
 	var falls [][]Request
@@ -67,12 +68,15 @@ func readyTime(chromium context.Context, url, prefix string, loads int) (Ready, 
 	}
 	// The total is its own median, not the sum of the phases' medians.
 	r := Ready{LoadStartMs: median(load), CompileMs: median(compiled), StartMs: median(started), TotalMs: median(total)}
+	// The load nearest the median (with an even count, the median lies
+	// between two).
+	nearest := 0
 	for i, t := range total {
-		if t == r.TotalMs || (r.Waterfall == nil && i == len(total)-1) {
-			r.Waterfall = falls[i]
-			break
+		if math.Abs(t-r.TotalMs) < math.Abs(total[nearest]-r.TotalMs) {
+			nearest = i
 		}
 	}
+	r.Waterfall = falls[nearest]
 	return r, nil
 }
 
