@@ -1,7 +1,7 @@
 // The live embedding example (embed.html): the element, its events, and the
 // server's config.json for the API base URL, as on the main page.
 import { load } from "./sipgate-account.js";
-import { configBaseURL, demoLogin, readConfig } from "./config.js";
+import { configBaseURL, configSignIn, demoLogin, readConfig } from "./config.js";
 
 const log = document.getElementById("events");
 const lines = [];
@@ -27,6 +27,23 @@ const config = await readConfig();
 const base = configBaseURL(config.baseURL);
 if (base) {
   for (const element of document.querySelectorAll("sipgate-account.example")) element.setAttribute("base-url", base);
+}
+// Where the server offers sign-in, a third element shows it, with no code
+// of its own: mode="signin". It goes at the end of the page, so that
+// adding it moves nothing a visitor sees.
+if (configSignIn(config.signIn)) {
+  const section = document.createElement("section");
+  const element = document.createElement("sipgate-account");
+  element.className = "example";
+  element.setAttribute("mode", "signin");
+  if (base) element.setAttribute("base-url", base);
+  const snippet = document.createElement("pre");
+  snippet.append(document.createElement("code"));
+  snippet.firstChild.textContent = `<sipgate-account mode="signin"${base ? ` base-url="${base}"` : ""}></sipgate-account>`;
+  section.append(Object.assign(document.createElement("h2"), { textContent: "Sign in with sipgate" }),
+    Object.assign(document.createElement("p"), { className: "hint", textContent: "This server offers sign-in, so one attribute does it all: the popup, the account, and \"Sign out\" while the session lasts." }),
+    element, snippet);
+  document.querySelector("main").append(section);
 }
 await import("./sipgate-account-element.js");
 const demo = demoLogin(config);
