@@ -23,9 +23,11 @@ func TestSessionRefusals(t *testing.T) {
 			world := sessionWorld(t)
 			base := host.start(t, world, fakeapi.DemoClientID, fakeapi.DemoClientSecret)
 			var answers strings.Builder
-			post := func(path, cookie string, header http.Header) (int, string) {
+			// send asks host (base, or another) as the page's module would,
+			// with the session cookie's value and header over its own.
+			send := func(method, host, path, cookie string, header http.Header) (int, string) {
 				t.Helper()
-				req, _ := http.NewRequest("POST", base+path, nil)
+				req, _ := http.NewRequest(method, host+path, nil)
 				req.Header.Set(signin.RequestHeader, "1")
 				for k, v := range header {
 					req.Header[k] = v
@@ -42,6 +44,10 @@ func TestSessionRefusals(t *testing.T) {
 				resp.Header.Write(&answers)
 				answers.Write(b)
 				return resp.StatusCode, string(b)
+			}
+			post := func(path, cookie string, header http.Header) (int, string) {
+				t.Helper()
+				return send("POST", base, path, cookie, header)
 			}
 			session := httpSignIn(t, base, &answers)
 			before := world.login.Refreshed()
@@ -63,14 +69,8 @@ func TestSessionRefusals(t *testing.T) {
 					t.Errorf("%s: %d %s", c.name, status, body)
 				}
 			}
-			req, _ := http.NewRequest("GET", base+signin.SessionPath, nil)
-			req.Header.Set(signin.RequestHeader, "1")
-			req.Header.Set("Sec-Fetch-Site", "cross-site")
-			req.Header.Set("Cookie", "sipgate_session="+session)
-			if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 403 {
-				t.Errorf("the session's state, asked from another site: %v %v", resp, err)
-			} else {
-				resp.Body.Close()
+			if status, _ := send("GET", base, signin.SessionPath, session, http.Header{"Sec-Fetch-Site": {"cross-site"}}); status != 403 {
+				t.Errorf("the session's state, asked from another site: %d", status)
 			}
 			if n := world.login.Refreshed() - before; n != 0 {
 				t.Errorf("the refusals got %d tokens", n)
@@ -84,18 +84,8 @@ func TestSessionRefusals(t *testing.T) {
 			firstLog := world.hostLog
 			world.sessionKey = "another session key, 32 characters or more"
 			rekeyed := host.start(t, world, fakeapi.DemoClientID, fakeapi.DemoClientSecret)
-			req, _ = http.NewRequest("POST", rekeyed+signin.TokenPath, nil)
-			req.Header.Set(signin.RequestHeader, "1")
-			req.Header.Set("Cookie", "sipgate_session="+session)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			answers.Write(b)
-			if resp.StatusCode != 401 || !strings.Contains(string(b), "key changed") {
-				t.Errorf("a cookie from an earlier key: %d %s", resp.StatusCode, b)
+			if status, body := send("POST", rekeyed, signin.TokenPath, session, nil); status != 401 || !strings.Contains(body, "key changed") {
+				t.Errorf("a cookie from an earlier key: %d %s", status, body)
 			}
 			world.sessionKey = sessionKey
 
@@ -114,20 +104,11 @@ func TestSessionRefusals(t *testing.T) {
 			session = httpSignIn(t, base, &answers)
 			world.login.SetLifetimes(20*time.Second, 30*time.Minute)
 			for deadline := time.Now().Add(10 * time.Second); ; {
-				req, _ := http.NewRequest("GET", base+signin.SessionPath, nil)
-				req.Header.Set(signin.RequestHeader, "1")
-				req.Header.Set("Cookie", "sipgate_session="+session)
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				b, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if strings.Contains(string(b), `"signedIn":false`) {
+				if _, body := send("GET", base, signin.SessionPath, session, nil); strings.Contains(body, `"signedIn":false`) {
 					break
 				}
 				if time.Now().After(deadline) {
-					t.Fatalf("a one-second session still open after 10 s: %s", b)
+					t.Fatal("a one-second session still open after 10 s")
 				}
 				time.Sleep(50 * time.Millisecond) // within the rate limit
 			}
