@@ -43,6 +43,20 @@ func inPage(t *testing.T, st *signinTab, expr string) string {
 	return out
 }
 
+// signedInPage is the page on base in a browser context of its own,
+// signed in with signIn().
+func signedInPage(t *testing.T, base string) *signinTab {
+	t.Helper()
+	st := openSigninPage(t, base, chromedp.WithNewBrowserContext())
+	// The window closes once it has answered: the click may end with its
+	// target gone.
+	chromedp.Do(startSignIn(t, st), chromedp.Click(chromedp.CSS(`#allow`)))
+	if out := settled(t, st); !out.OK {
+		t.Fatalf("sign-in: %+v", out)
+	}
+	return st
+}
+
 // tokenOrCode is accessToken()'s outcome as text: the token, or the code.
 const tokenOrCode = `.then((r) => r.accessToken, (e) => "ERR " + e.code)`
 
@@ -154,13 +168,7 @@ func TestSessionTabs(t *testing.T) {
 				}
 			}
 			base := host.start(t, world, fakeapi.DemoClientID, fakeapi.DemoClientSecret)
-			first := openSigninPage(t, base, chromedp.WithNewBrowserContext())
-			// The window closes once it has answered: the click may end
-			// with its target gone.
-			chromedp.Do(startSignIn(t, first), chromedp.Click(chromedp.CSS(`#allow`)))
-			if out := settled(t, first); !out.OK {
-				t.Fatalf("sign-in: %+v", out)
-			}
+			first := signedInPage(t, base)
 			// A second tab in the same browser context (its cookies).
 			tab2, cancel := chromedp.NewContext(first.ctx)
 			defer cancel()
@@ -200,11 +208,7 @@ func TestSignOutDuringRefresh(t *testing.T) {
 		t.Run(host.name, func(t *testing.T) {
 			world := sessionWorld(t)
 			base := host.start(t, world, fakeapi.DemoClientID, fakeapi.DemoClientSecret)
-			st := openSigninPage(t, base, chromedp.WithNewBrowserContext())
-			chromedp.Do(startSignIn(t, st), chromedp.Click(chromedp.CSS(`#allow`)))
-			if out := settled(t, st); !out.OK {
-				t.Fatalf("sign-in: %+v", out)
-			}
+			st := signedInPage(t, base)
 			arrived, release := make(chan struct{}), make(chan struct{})
 			var once sync.Once
 			world.beforeToken = func(r *http.Request) {
