@@ -149,6 +149,24 @@ func TestSession(t *testing.T) {
 			if label, _ := runJS(st.ctx, `document.getElementById("signin-button").textContent`); label != "Sign in with sipgate" {
 				t.Errorf("signed out, the button says %q", label)
 			}
+
+			// A session that ends meanwhile (its refresh token expired at
+			// the login server): the page says so and offers the sign-in
+			// again, from a click of its own, without opening a window.
+			popup = popupOf(t, st.ctx, func() error { return chromedp.Do(st.ctx, chromedp.Click(chromedp.CSS(`#signin-button`))) })
+			chromedp.Do(popup, chromedp.WaitVisible(chromedp.CSS(`#allow`)), chromedp.Click(chromedp.CSS(`#allow`)))
+			showsAccount("signed in again")
+			world.login.Advance(31 * time.Minute)
+			clearResult()
+			if err := chromedp.Do(st.ctx, chromedp.Click(chromedp.CSS(`#signin-button`)),
+				chromedp.WaitVisible(chromedp.CSS(`#result[data-state="done"] > *`))); err != nil {
+				t.Fatal(err)
+			}
+			text, _ := runJS(st.ctx, `document.getElementById("result").textContent`)
+			label, _ := runJS(st.ctx, `document.getElementById("signin-button").textContent`)
+			if !strings.Contains(text, "sign in again") || label != "Sign in with sipgate" || world.login.Issued() != 2 {
+				t.Errorf("after the session ended: the page shows %q, the button says %q, %d sign-ins", text, label, world.login.Issued())
+			}
 			wantNoSessionSecret(t, st, world)
 		})
 	}

@@ -84,7 +84,9 @@ function offerSignIn(startURL, base) {
     }
     const { fetchAccountWithToken } = await started;
     result.replaceChildren(el("p", "loading", "Looking up the account…"));
-    showResult(await withAccessToken((token) => fetchAccountWithToken(token, options), { startURL }));
+    // A session that ended meanwhile rejects with SIGNED_OUT, and the
+    // button offers the sign-in again, from a click of its own.
+    showResult(await withAccessToken((token) => fetchAccountWithToken(token, options), { signIn: false }));
   }));
   signOutButton.addEventListener("click", () => run("Signing out…", async ({ signOut }) => {
     const { revoked, message } = await signOut();

@@ -283,7 +283,9 @@ export class SipgateAccountElement extends HTMLElement {
     }
     const sg = await this.#started;
     this.#result.replaceChildren(el("p", "", "Looking up the account…"));
-    return signingIn.withAccessToken((token) => sg.fetchAccountWithToken(token, options)).catch((err) => {
+    // A session that ended meanwhile says so (SIGNED_OUT), and the button
+    // offers the sign-in again, from a click of its own.
+    return signingIn.withAccessToken((token) => sg.fetchAccountWithToken(token, options), { signIn: false }).catch((err) => {
       if (err?.code === "SIGNED_OUT") this.#setSignedIn(false);
       throw err;
     });
