@@ -126,7 +126,7 @@ var engines = []engine{
 }
 
 func openChromium(t *testing.T, url string) (func(), func() string, error) {
-	tab, cancel := chromedp.NewContext(chromium)
+	tab, cancel := chromedp.NewContext(chromium, chromedp.WithNewBrowserContext())
 	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
 		cancel()
 		return nil, nil, err

@@ -22,7 +22,7 @@ func TestElementSignIn(t *testing.T) {
 	add := func(t *testing.T, base string) *signinTab {
 		t.Helper()
 		st := &signinTab{base: base}
-		st.ctx, st.log = newTab(t, chromedp.WithNewBrowserContext())
+		st.ctx, st.log = newTab(t)
 		if err := chromedp.Do(st.ctx, chromedp.Navigate(base+"/embed.html"), chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"]`))); err != nil {
 			t.Fatal(err)
 		}

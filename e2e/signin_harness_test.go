@@ -16,9 +16,9 @@ import (
 	"sipgate-account/internal/fakeapi"
 )
 
-func openSigninPage(t *testing.T, base string, opts ...chromedp.ContextOption) *signinTab {
+func openSigninPage(t *testing.T, base string) *signinTab {
 	t.Helper()
-	ctx, log := newTab(t, opts...)
+	ctx, log := newTab(t)
 	st := &signinTab{base: base, ctx: ctx, log: log}
 	requests := chromedp.Events(ctx, network.RequestWillBeSent)
 	go func() {

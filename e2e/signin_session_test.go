@@ -47,7 +47,7 @@ func inPage(t *testing.T, st *signinTab, expr string) string {
 // signed in with signIn().
 func signedInPage(t *testing.T, base string) *signinTab {
 	t.Helper()
-	st := openSigninPage(t, base, chromedp.WithNewBrowserContext())
+	st := openSigninPage(t, base)
 	// The window closes once it has answered: the click may end with its
 	// target gone.
 	chromedp.Do(startSignIn(t, st), chromedp.Click(chromedp.CSS(`#allow`)))
@@ -65,7 +65,7 @@ func TestSession(t *testing.T) {
 		t.Run(host.name, func(t *testing.T) {
 			world := sessionWorld(t)
 			base := host.start(t, world, fakeapi.DemoClientID, fakeapi.DemoClientSecret)
-			st := openSigninPage(t, base, chromedp.WithNewBrowserContext())
+			st := openSigninPage(t, base)
 			showsAccount := func(what string) {
 				t.Helper()
 				if err := chromedp.Do(st.ctx, chromedp.WaitVisible(chromedp.CSS(`#result[data-state="done"] > *`))); err != nil {

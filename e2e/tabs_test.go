@@ -16,10 +16,11 @@ import (
 )
 
 // newTab opens a blank tab that collects its console, closed when the test
-// ends; opts may give it a browser context of its own (its own cookies).
-func newTab(t *testing.T, opts ...chromedp.ContextOption) (context.Context, *console) {
+// ends, in a browser context of its own: no cookie or cache of another
+// test's server (all are on 127.0.0.1, and cookies ignore ports) reaches it.
+func newTab(t *testing.T) (context.Context, *console) {
 	t.Helper()
-	tab, cancel := chromedp.NewContext(chromium, opts...)
+	tab, cancel := chromedp.NewContext(chromium, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	log := &console{}
 	messages := chromedp.Console(tab)

@@ -6,6 +6,7 @@
 package demo
 
 import (
+	"crypto/rand"
 	"net/http"
 
 	"sipgate-account/internal/fakeapi"
@@ -39,8 +40,12 @@ func Site(dir string, o Options) (cfg webserver.Config, signInOff error) {
 		Username: fakeapi.DemoUser, Password: fakeapi.DemoPassword, AccessToken: fakeapi.DemoAccessToken,
 	}}
 	if o.SignInOrigin != "" {
+		// The fake login server forgets its sessions when the demo stops,
+		// so the demo's session cookies are sealed under a key of this run:
+		// a browser's cookie from an earlier run is no session, rather than
+		// one the login server refuses at the first click.
 		flow, err := signin.New(signin.Config{ClientID: fakeapi.DemoClientID, ClientSecret: fakeapi.DemoClientSecret,
-			LoginServer: o.SignInOrigin, Logf: o.Logf, Limit: o.SignInLimit})
+			LoginServer: o.SignInOrigin, Logf: o.Logf, Limit: o.SignInLimit, SessionKey: rand.Text() + rand.Text()})
 		if err == nil {
 			o.API.Login, cfg.SignIn = fakeapi.NewLogin(), flow
 			cfg.Mounts[fakeapi.LoginPath+"/"] = o.API.Login.Handler()
