@@ -273,12 +273,7 @@ export class SipgateAccountElement extends HTMLElement {
     const signingIn = await this.#signingIn;
     if (!this.#signedIn) {
       this.#result.replaceChildren(el("p", "", "Signing in at sipgate, in the window that opened…"));
-      try {
-        await signingIn.signIn();
-      } catch (err) {
-        if (err?.code === "SIGNED_OUT") this.#setSignedIn(false);
-        throw err;
-      }
+      await signingIn.signIn();
       this.#setSignedIn(true);
     }
     const sg = await this.#started;
