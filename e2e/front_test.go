@@ -36,7 +36,7 @@ func TestFrontRecipes(t *testing.T) {
 		{"nginx", func(t *testing.T, backend string) *server {
 			port := freePort(t)
 			site := recipe(t, "nginx/front.conf",
-				"listen 443 ssl;", "listen 127.0.0.1:"+port+";",
+				"listen 443 ssl http2;", "listen 127.0.0.1:"+port+";",
 				"    ssl_certificate /etc/ssl/certs/example.com.pem;\n", "",
 				"    ssl_certificate_key /etc/ssl/private/example.com.key;\n", "",
 				"proxy_pass http://127.0.0.1:8200;", "proxy_pass http://"+backend+";")
