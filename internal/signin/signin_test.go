@@ -356,7 +356,9 @@ func TestBrowserSideAgrees(t *testing.T) {
 			t.Errorf("the server's code %s is not in sipgate-signin.js", c)
 		}
 	}
-	for _, want := range []string{`startURL = "` + StartPath + `"`, `const MESSAGE_TYPE = "` + MessageType + `"`} {
+	for _, want := range []string{`startURL = "` + StartPath + `"`, `const MESSAGE_TYPE = "` + MessageType + `"`,
+		`const SESSION_URL = "` + SessionPath + `"`, `const TOKEN_URL = "` + TokenPath + `"`,
+		`const SIGN_OUT_URL = "` + SignOutPath + `"`, `const REQUEST_HEADER = "` + RequestHeader + `"`} {
 		if !strings.Contains(string(js), want) {
 			t.Errorf("sipgate-signin.js does not say %s", want)
 		}
