@@ -97,6 +97,11 @@ export function errorView(err) {
   return problemView(message, err && (err.code || err.name) ? err.code || err.name : "UNKNOWN");
 }
 
+/** The sign-out's outcome, as signOut() resolved: {revoked, message}. */
+export function signedOutView({ revoked, message }) {
+  return el("p", "", revoked ? "You are signed out." : `You are signed out in this browser; ${message}.`);
+}
+
 /**
  * What a visitor is told while a lookup waits for the module, with how
  * much of it has arrived (the loader's sipgate-account-progress event):

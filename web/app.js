@@ -7,7 +7,7 @@
 // (config.json's signIn), its button looks the account up with the access
 // token the sign-in gets, which lives in this module's memory only.
 import { load } from "./sipgate-account.js";
-import { el, errorView, resultView, whileLoading } from "./account-view.js";
+import { el, errorView, resultView, signedOutView, whileLoading } from "./account-view.js";
 import { configBaseURL, configSignIn, demoLogin, readConfig } from "./config.js";
 import { resolve } from "./sipgate-account-urls.js";
 
@@ -89,9 +89,9 @@ function offerSignIn(startURL, base) {
     showResult(await withAccessToken((token) => fetchAccountWithToken(token, options), { signIn: false }));
   }));
   signOutButton.addEventListener("click", () => run("Signing out…", async ({ signOut }) => {
-    const { revoked, message } = await signOut();
+    const out = await signOut();
     show(false);
-    result.replaceChildren(el("p", "", revoked ? "You are signed out." : `You are signed out in this browser; ${message}.`));
+    result.replaceChildren(signedOutView(out));
   }));
 }
 

@@ -23,7 +23,7 @@
 
 import { load } from "./sipgate-account.js";
 import { resolve } from "./sipgate-account-urls.js";
-import { el, errorView, resultView, whileLoading } from "./account-view.js";
+import { el, errorView, resultView, signedOutView, whileLoading } from "./account-view.js";
 
 // The form has one height before and after the element is defined and in
 // either mode: line boxes and spacing in rem, and a minimum height that the
@@ -221,9 +221,9 @@ export class SipgateAccountElement extends HTMLElement {
     this.#signOutButton.disabled = this.#button.disabled = true;
     try {
       const { signOut } = await this.#signingIn;
-      const { revoked, message } = await signOut();
+      const out = await signOut();
       this.#setSignedIn(false);
-      this.#result.replaceChildren(el("p", "", revoked ? "You are signed out." : `You are signed out in this browser; ${message}.`));
+      this.#result.replaceChildren(signedOutView(out));
     } catch (err) {
       this.#fail(err);
     } finally {
