@@ -133,11 +133,14 @@ func TestFaults(t *testing.T) {
 			}
 		}
 		wantNothingInFlight(t)
-		// Reading 5 MiB three times would grow the module by far more: the
-		// limit stops reading after 1 MiB and cancels the rest.
+		// The limit stops reading after 1 MiB and cancels the rest. Read
+		// whole, the three answers grew a fresh module by 18.9 MB; cut,
+		// by 6.6 to 10 MB (when the garbage collector runs depends on how
+		// the chunks arrive, more so on a busy machine). The bound lies
+		// between the two.
 		grown := wasmMemory(t, tab) - before
 		t.Logf("linear memory %d -> %d bytes", before, before+grown)
-		if grown > 8<<20 {
+		if grown > 14<<20 {
 			t.Errorf("the module's memory grew by %d bytes over three 5 MiB answers", grown)
 		}
 		wantAlive(t, tab)
