@@ -26,8 +26,13 @@ func TestModuleDownloadedOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The module's answers, and how many are still being sent: a page's
+	// count is read once its last one is done, so that a slow answer is
+	// never counted for the next page.
 	var mu sync.Mutex
+	done := sync.NewCond(&mu)
 	var statuses []int
+	inFlight := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if path.Base(r.URL.Path) != webserver.WasmFile {
 			site.ServeHTTP(w, r)
@@ -36,9 +41,14 @@ func TestModuleDownloadedOnce(t *testing.T) {
 		// Sent slowly, so that the Worker asks while the preload still
 		// downloads, as on a slow link.
 		rec := &statusRecorder{ResponseWriter: &slowWriter{ResponseWriter: w}, status: 200}
+		mu.Lock()
+		inFlight++
+		mu.Unlock()
 		site.ServeHTTP(rec, r)
 		mu.Lock()
 		statuses = append(statuses, rec.status)
+		inFlight--
+		done.Broadcast()
 		mu.Unlock()
 	}))
 	defer srv.Close()
@@ -85,6 +95,9 @@ func TestModuleDownloadedOnce(t *testing.T) {
 		}
 		thread, _ := runJS(tab, `document.documentElement.dataset.thread || "worker"`)
 		mu.Lock()
+		for inFlight > 0 {
+			done.Wait()
+		}
 		full := 0
 		for _, s := range statuses {
 			if s == http.StatusOK {
