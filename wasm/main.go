@@ -82,8 +82,8 @@ func declare() {
 
 // start begins one call and returns its promise. The arguments are read
 // synchronously (the caller may change its objects after the call); the
-// request runs in a goroutine so that the JavaScript event loop is never
-// blocked.
+// request runs in a goroutine (a waiting one of the pool's, see workers)
+// so that the JavaScript event loop is never blocked.
 func start(args []js.Value, parse func([]js.Value) (*call, error)) any {
 	promise, err := try(func() js.Value {
 		call, err := parse(args)
@@ -91,7 +91,7 @@ func start(args []js.Value, parse func([]js.Value) (*call, error)) any {
 			return rejected(errorToJS(err))
 		}
 		p, resolve, reject := newPromise()
-		go call.run(resolve, reject)
+		pool.spawn(func() { call.run(resolve, reject) })
 		return p
 	})
 	if err != nil {
