@@ -214,3 +214,34 @@ func TestInputRules(t *testing.T) {
 	}
 	wantAlive(t, tab)
 }
+
+// TestPromiseWithoutWithResolvers: in an engine without
+// Promise.withResolvers (before 2024) the module makes its promises with
+// an executor, and they settle as they do elsewhere: a call resolves, a
+// refused one rejects, and a timeout rejects with its limit.
+func TestPromiseWithoutWithResolvers(t *testing.T) {
+	tab, _ := openPage(t)
+	got := evaluate[map[string]any](t, tab, `(async () => {
+		const { load } = await import("/sipgate-account.js?older-engine");
+		delete globalThis[Symbol.for("sipgate-account.instance")];
+		delete globalThis.fetchAccount; delete globalThis.fetchAccountWithToken;
+		delete Promise.withResolvers;
+		performance.clearMarks();
+		const sg = await load({worker: false});
+		const thread = `+threadJS+`;
+		const settle = (p) => p.then((r) => r.ok ? "ok" : r.error.code, (e) => e.code);
+		return {
+			thread,
+			ok: await settle(sg.fetchAccount(`+demoArgs+`)),
+			refused: await settle(sg.fetchAccount("", "p")),
+			timeout: await settle(sg.fetchAccount("u", "p", {baseURL: "ORIGIN/scenario/hang/v2", timeoutMs: 50})),
+			unauthorized: await settle(sg.fetchAccount("u", "p", {baseURL: "ORIGIN/v2"})),
+		};
+	})()`)
+	want := map[string]any{"thread": "page, Go on the page", "ok": "ok", "refused": "INVALID_ARGUMENT", "timeout": "TIMEOUT", "unauthorized": "UNAUTHORIZED"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %v, want %v (all: %v)", k, got[k], v, got)
+		}
+	}
+}

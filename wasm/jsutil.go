@@ -35,6 +35,23 @@ var (
 	}()
 )
 
+// newPromise returns a new pending Promise and the functions that settle it.
+// Promise.withResolvers hands out all three without calling back into Go,
+// which a Promise executor does, and each such call makes the Go program
+// stop and resume; engines without it (before 2024) get the executor.
+func newPromise() (promise, resolve, reject js.Value) {
+	if withResolvers {
+		r := jsPromise.Call("withResolvers")
+		return r.Get("promise"), r.Get("resolve"), r.Get("reject")
+	}
+	promise = jsPromise.New(executor)
+	resolve, reject = slotResolve, slotReject
+	slotResolve, slotReject = js.Undefined(), js.Undefined()
+	return promise, resolve, reject
+}
+
+var withResolvers = jsPromise.Get("withResolvers").Type() == js.TypeFunction
+
 // The Promise executor is one long-lived function instead of one per call:
 // the Promise constructor calls it synchronously, so newPromise can take the
 // resolve and reject functions out of these slots right after constructing.
@@ -46,14 +63,6 @@ var (
 		return nil
 	})
 )
-
-// newPromise returns a new pending Promise and the functions that settle it.
-func newPromise() (promise, resolve, reject js.Value) {
-	promise = jsPromise.New(executor)
-	resolve, reject = slotResolve, slotReject
-	slotResolve, slotReject = js.Undefined(), js.Undefined()
-	return promise, resolve, reject
-}
 
 // rejected returns a Promise already rejected with reason.
 func rejected(reason js.Value) js.Value {
@@ -108,7 +117,10 @@ func typeOf(v js.Value) js.Type {
 // throw: through Value.Get that exception would unwind the Go stack (the
 // runtime's valueGet does not catch), so the read goes through a call to
 // Reflect.get, whose exception syscall/js turns into a panic recovered here.
-func getProp(obj js.Value, key string) (js.Value, error) {
+//
+// key is a JavaScript string made once (optionKeys, keyAborted): a Go
+// string would be copied into a new JavaScript string on every read.
+func getProp(obj js.Value, key js.Value) (js.Value, error) {
 	v, err := try(func() js.Value { return jsReflect.Call("get", obj, key) })
 	if err != nil {
 		return v, fmt.Errorf("reading it threw %w", err)

@@ -63,11 +63,14 @@ func install(e export) {
 // takes its options and which option keys it reads: [{name, optionsAt,
 // optionKeys}] on globalThis under the registered symbol
 // "sipgate-account.exports". The loader forwards exactly those to a module
-// in a Worker, so a function and an option are each named once, here.
+// in a Worker, so a function and an option are each named once, here. The
+// keys' JavaScript strings are kept for reading options (optionKeys).
 func declare() {
 	keys := jsArray.New()
-	for _, o := range options {
-		keys.Call("push", o.key)
+	optionKeys = make([]js.Value, len(options))
+	for i, o := range options {
+		optionKeys[i] = js.ValueOf(o.key)
+		keys.Call("push", optionKeys[i])
 	}
 	list := jsArray.New()
 	for _, e := range exports {
@@ -128,7 +131,7 @@ func (c *call) settle(resolve, reject js.Value) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if !c.signal.IsUndefined() {
-		if aborted, err := getProp(c.signal, "aborted"); err != nil || aborted.Truthy() {
+		if aborted, err := getProp(c.signal, keyAborted); err != nil || aborted.Truthy() {
 			cancel()
 		} else {
 			onAbort := js.FuncOf(func(js.Value, []js.Value) any { cancel(); return nil })
@@ -192,8 +195,8 @@ func parseOptions(c *call, args []js.Value, i int) error {
 	default:
 		return invalidf("options must be an object, undefined or null, not %s", typeName(opts))
 	}
-	for _, o := range options {
-		v, err := option(opts, o.key)
+	for i, o := range options {
+		v, err := option(opts, o.key, optionKeys[i])
 		if err != nil {
 			return err
 		}
@@ -213,6 +216,12 @@ type optionRule struct {
 	key  string
 	read func(c *call, v js.Value) error
 }
+
+// optionKeys are the options' keys as JavaScript strings, made once by
+// declare, after every option is declared (a test build adds one in init).
+var optionKeys []js.Value
+
+var keyAborted = js.ValueOf("aborted")
 
 // options are the options the module reads, in the order it reads them.
 // This table is their one declaration: the functions carry its keys to
@@ -249,8 +258,8 @@ var options = []optionRule{
 }
 
 // option reads options[key], turning a throwing getter into INVALID_ARGUMENT.
-func option(opts js.Value, key string) (js.Value, error) {
-	v, err := getProp(opts, key)
+func option(opts js.Value, key string, name js.Value) (js.Value, error) {
+	v, err := getProp(opts, name)
 	if err != nil {
 		return v, invalidf("options.%s could not be read: %v", key, err)
 	}
