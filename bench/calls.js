@@ -52,9 +52,13 @@
       settle(e.data);
     };
   });
+  // A second floor Worker, timed like the first: the two differ by the
+  // measurement's own noise alone.
   globalThis.loadMinimalWorker = async () => {
-    const send = await messageWorker("/bench/minimal/worker.js", { url: base + "/account", authorization: "Basic " + btoa(user + ":" + pass) });
+    const message = { url: base + "/account", authorization: "Basic " + btoa(user + ":" + pass) };
+    const [send, twin] = [await messageWorker("/bench/minimal/worker.js", message), await messageWorker("/bench/minimal/worker.js", message)];
     globalThis.minimalWorkerCall = () => new Promise(send);
+    globalThis.minimalTwinCall = () => new Promise(twin);
   };
   globalThis.loadModuleWorker = async () => {
     const send = await messageWorker("/bench/minimal/module-worker.js", { user, pass, baseURL: base });
@@ -67,6 +71,20 @@
       const r = await fn();
       times.push(performance.now() - t0);
       if (!r.ok) throw new Error("call failed: " + r.status);
+    }
+    return times;
+  };
+  // timeRounds calls fns one after another, a round per order (a list of
+  // indexes into fns), and returns each function's times.
+  globalThis.timeRounds = async (fns, orders) => {
+    const times = fns.map(() => []);
+    for (const order of orders) {
+      for (const i of order) {
+        const t0 = performance.now();
+        const r = await fns[i]();
+        times[i].push(performance.now() - t0);
+        if (!r.ok) throw new Error("call failed: " + r.status);
+      }
     }
     return times;
   };

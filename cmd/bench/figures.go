@@ -77,11 +77,15 @@ type Calls struct {
 	// FloorWorkerMs is the floor called in a module Worker with a message
 	// a call: the module's own setup, the same boundary crossed.
 	FloorWorkerMs float64 `json:"floorWorkerMedianMs"`
-	// WorkerRatio is fetchAccount's time against the floor in a Worker,
-	// block by block (the mean of each block of 25, the median of the
-	// blocks' ratios): a single call is timed to 0.1 ms only, and the
-	// machine's drift falls on both alike.
+	// WorkerRatio is fetchAccount's time against the floor in a Worker:
+	// the ratio of their trimmed means (see perCall and trimmedMean; a
+	// single call is timed to 0.1 ms only). MeanRatio is the ratio of
+	// their plain means, which machine stalls move more; TwinRatio a
+	// second floor Worker's trimmed mean against the first's: the noise of
+	// the measurement itself.
 	WorkerRatio float64 `json:"workerRatio"`
+	MeanRatio   float64 `json:"meanRatio"`
+	TwinRatio   float64 `json:"twinRatio"`
 	// ModuleWorkerMs is the module itself called in such a Worker, with
 	// no loader in between, and ModuleWorkerRatio its time against the
 	// floor's, as WorkerRatio: the module's own cost per call, apart from
@@ -218,8 +222,9 @@ func printTable(w io.Writer, f *Figures) {
 		{"warm ready: files revalidated (no-cache, ETag) / kept (immutable)", fmt.Sprintf("%.1f ms (%d requests, %d body bytes) / %.1f ms (%d requests, %d body bytes)",
 			f.Warm.RevalidatedMs, f.Warm.RevalidatedRequests, f.Warm.RevalidatedBytes, f.Warm.KeptMs, f.Warm.KeptRequests, f.Warm.KeptBytes)},
 		{"per call: fetchAccount / plain JS / floor (median)", fmt.Sprintf("%.3f ms / %.3f ms / %.3f ms = %.2f× / 1 / %.2f×", c.OursMs, c.PlainMs, c.FloorMs, c.OursMs/c.PlainMs, c.FloorMs/c.PlainMs)},
-		{"per call: fetchAccount (its Worker) / floor in a Worker: medians; median ratio of block means", fmt.Sprintf("%.3f ms / %.3f ms; %.2f×", c.OursMs, c.FloorWorkerMs, c.WorkerRatio)},
+		{"per call: fetchAccount (its Worker) / floor in a Worker: medians; ratio of trimmed means (of plain means)", fmt.Sprintf("%.3f ms / %.3f ms; %.2f× (%.2f×)", c.OursMs, c.FloorWorkerMs, c.WorkerRatio, c.MeanRatio)},
 		{"… the module alone in a Worker, no loader / floor in a Worker", fmt.Sprintf("%.3f ms / %.3f ms; %.2f×", c.ModuleWorkerMs, c.FloorWorkerMs, c.ModuleWorkerRatio)},
+		{"… a second floor Worker / the floor in a Worker: the measurement's noise", fmt.Sprintf("%.2f×", c.TwinRatio)},
 		{fmt.Sprintf("first call after 2 s idle: fetchAccount / floor in a Worker: medians of %d; median ratio", c.IdleRounds), fmt.Sprintf("%.3f ms / %.3f ms; %.2f×", c.IdleOursMs, c.IdleFloorWorkerMs, c.IdleRatio)},
 		{fmt.Sprintf("%d concurrent: ours / plain JS", c.Burst), fmt.Sprintf("%.0f ms / %.0f ms = %.2f×", c.BurstMs, c.PlainBurstMs, c.BurstMs/c.PlainBurstMs)},
 		{fmt.Sprintf("linear memory before / after %d calls", f.Memory.Calls), fmt.Sprintf("%.1f MiB / %.1f MiB", float64(f.Memory.LinearBefore)/(1<<20), float64(f.Memory.LinearAfter)/(1<<20))},
