@@ -36,3 +36,22 @@ func TestBalanced(t *testing.T) {
 		}
 	}
 }
+
+// TestTrimmedMean: the fastest and slowest 5 % are cut, so one stall does
+// not move the figure, and the rest counts whole.
+func TestTrimmedMean(t *testing.T) {
+	v := make([]float64, 100)
+	for i := range v {
+		v[i] = 5
+	}
+	v[17], v[60] = 500, 0.1 // a stall and a clock step
+	if got := trimmedMean(v); got != 5 {
+		t.Errorf("trimmedMean = %v, want 5", got)
+	}
+	for i := range v {
+		v[i] = float64(i)
+	}
+	if got, want := trimmedMean(v), 49.5; got != want {
+		t.Errorf("trimmedMean(0…99) = %v, want %v", got, want)
+	}
+}
