@@ -179,7 +179,30 @@ func TestStatusCodes(t *testing.T) {
 			}
 		})
 	}
+	// A body that is not UTF-8 reaches the page as the browser's own
+	// decoder reads it.
+	t.Run("body not UTF-8", func(t *testing.T) {
+		out := call(t, tab, user+", "+pass+`, {baseURL: "ORIGIN/scenario/latin1/v2"}`)
+		want, err := runJS(tab, `new TextDecoder().decode(new Uint8Array(`+latin1Bytes()+`))`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Resolved == nil || out.Resolved.Body != want || want != "Zugriff verweigert f\uFFFDr Gr\uFFFD\uFFFDe \uFFFD (401)" {
+			t.Errorf("body %+v, want %q", out.Resolved, want)
+		}
+	})
 	wantAlive(t, tab)
+}
+
+// latin1Bytes is the latin1 scenario's body as a JavaScript array of
+// its bytes.
+func latin1Bytes() string {
+	var b []int
+	for _, c := range []byte(fakeapi.Latin1Body) {
+		b = append(b, int(c))
+	}
+	list, _ := json.Marshal(b)
+	return string(list)
 }
 
 func TestInputRules(t *testing.T) {

@@ -9,11 +9,12 @@ import "net/http"
 // fetch() call and removes them; they are never sent.
 //   - credentials "omit": cookies are never sent (the header carries the credentials).
 //   - redirect "error": a redirect rejects (NETWORK) and takes the header nowhere.
-//   - mode "cors": the API lives on another origin than most pages.
+//
+// The mode stays fetch()'s own, "cors", which the API on another origin
+// needs; naming it would only cost the transport another property to set.
 func setFetchOptions(h http.Header) {
 	h["js.fetch:credentials"] = []string{"omit"}
 	h["js.fetch:redirect"] = []string{"error"}
-	h["js.fetch:mode"] = []string{"cors"}
 }
 
 // transportFailure: fetch fails alike for every cause (refused, DNS, CORS,

@@ -135,11 +135,24 @@ func isAbortSignal(v js.Value) bool {
 	return err == nil && ok
 }
 
-// isWellFormed reports whether a string (given as its String wrapper
-// object) is valid UTF-16. Go replaces a lone surrogate by U+FFFD when it
-// copies a string, which would silently change a password, so such strings
-// are refused instead.
-func isWellFormed(str js.Value) bool {
+// stringLength is the length of the string v in UTF-16 units. syscall/js
+// reads properties of objects only, and Object(v).length makes a String
+// wrapper, a JavaScript value Go must track until it is collected; the
+// length is what lastIndexOf("") returns, read in one call that makes none.
+func stringLength(v js.Value) int {
+	return jsLastIndexOf.Call("call", v, jsEmptyString).Int()
+}
+
+var (
+	jsLastIndexOf = js.Global().Get("String").Get("prototype").Get("lastIndexOf")
+	jsEmptyString = js.ValueOf("")
+)
+
+// isWellFormed reports whether the string v is valid UTF-16. Go replaces
+// a lone surrogate by U+FFFD when it copies a string, which would silently
+// change a password, so such strings are refused instead.
+func isWellFormed(v js.Value) bool {
+	str := jsObject.Invoke(v) // the String wrapper, whose methods Go can call
 	if str.Get("isWellFormed").Type() == js.TypeFunction {
 		return str.Call("isWellFormed").Bool()
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"syscall/js"
 	"time"
+	"unicode/utf8"
 
 	"sipgate-account/sipgate"
 )
@@ -290,14 +291,11 @@ func stringArg(args []js.Value, i int, name string) (string, error) {
 	if typeOf(v) != js.TypeString {
 		return "", invalidf("%s must be a non-empty string, not %s", name, typeName(v))
 	}
-	// syscall/js reads properties of objects only: Object(v) is the
-	// String wrapper, with length and isWellFormed.
-	obj := jsObject.Invoke(v)
-	if obj.Get("length").Int() > sipgate.MaxCredentialBytes {
+	if stringLength(v) > sipgate.MaxCredentialBytes {
 		return "", invalidf("%s is longer than %d bytes in UTF-8", name, sipgate.MaxCredentialBytes)
 	}
 	s := v.String()
-	if strings.ContainsRune(s, '\uFFFD') && !isWellFormed(obj) {
+	if strings.ContainsRune(s, '\uFFFD') && !isWellFormed(v) {
 		return "", invalidf("%s contains a lone UTF-16 surrogate, which is no character and cannot be encoded in UTF-8", name)
 	}
 	return s, nil
@@ -314,33 +312,22 @@ func typeName(v js.Value) string {
 	}
 }
 
-// resultToJS builds the resolution object. The body crosses into JavaScript
-// once; the account is the body the core found to be a JSON object,
-// parsed by JSON.parse, so every field arrives exactly as the API sent it.
+// resultToJS builds the resolution object: JSON.parse of resultText.
 func resultToJS(r *sipgate.Result) js.Value {
-	o := newObject()
-	body := js.ValueOf(r.Body)
-	account := js.Null()
-	if r.OK {
-		account = jsJSON.Call("parse", js.ValueOf(string(r.Account)))
+	return jsJSON.Call("parse", string(resultText(r, jsText)))
+}
+
+// jsText is s as JavaScript holds it once it has crossed. Go hands a
+// string to JavaScript through TextDecoder, which replaces an invalid
+// UTF-8 sequence by U+FFFD by the Encoding Standard's rule, not by Go's
+// (one U+FFFD for a cut-off sequence, where Go has one per byte). A body
+// that is not UTF-8 therefore crosses once, to be read back as it reads
+// there.
+func jsText(s string) string {
+	if utf8.ValidString(s) {
+		return s
 	}
-	o.Set("ok", r.OK)
-	o.Set("status", r.Status)
-	o.Set("statusText", r.StatusText)
-	o.Set("body", body)
-	o.Set("account", account)
-	if r.Problem == nil {
-		o.Set("error", js.Null())
-	} else {
-		e := newObject()
-		e.Set("code", string(r.Problem.Code))
-		e.Set("message", message(r.Problem))
-		if wait, ok := r.Problem.RetryAfterSeconds(); ok {
-			e.Set("retryAfterSeconds", wait)
-		}
-		o.Set("error", e)
-	}
-	return o
+	return js.ValueOf(s).String()
 }
 
 // failure is a call that got no response, worded for JavaScript: a

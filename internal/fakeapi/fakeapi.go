@@ -55,6 +55,7 @@ var scenarios = []Scenario{
 	{"forbidden-text", "403 as text/plain, as real 403s have come back", body(403, "text/plain; charset=utf-8", "This endpoint requires a sipgate Classic PBX Account")},
 	{"errors-array", "403 with an errors array, the shape other sipgate endpoints answer errors in", body(403, "application/json",
 		`{"errors":[{"status":403,"title":"Forbidden","detail":"The access token lacks the scope account:read."}]}`)},
+	{"latin1", "401 with a text/plain body in ISO-8859-1, not UTF-8, as an old proxy may answer", body(401, "text/plain; charset=iso-8859-1", Latin1Body)},
 	{"not-json", "200 with an HTML body", body(200, "text/html; charset=utf-8", "<!doctype html><title>Welcome</title><p>This is a web page, not the API.</p>")},
 	{"array", "200 with a JSON array", body(200, "application/json", `[`+DemoAccount+`]`)},
 	{"bad-json", "200 with broken JSON", body(200, "application/json", `{"company":"Demo Telefon GmbH",`)},
@@ -68,6 +69,12 @@ var scenarios = []Scenario{
 	{"markup", "the demo account with markup as its company name", body(200, "application/json", demoWith(`"Demo Telefon GmbH"`, `"<img src=x id=injected onerror=alert(1)>"`))},
 	{"no-cors", "the demo account without any CORS header", noCORS},
 }
+
+// Latin1Body is the latin1 scenario's body: "Zugriff verweigert für
+// Grüße" in ISO-8859-1, then the first two bytes of the UTF-8 "€", cut
+// off. A browser's UTF-8 decoder puts one U+FFFD for the cut-off sequence
+// (the Encoding Standard's rule), where Go's own puts one per byte.
+const Latin1Body = "Zugriff verweigert f\xfcr Gr\xfc\xdfe \xe2\x82 (401)"
 
 // SpecExampleAccount is the account as the example of sipgate's published
 // definition shows it: placeholder values, and a logoUrl that is no URL.
