@@ -112,27 +112,29 @@ function forwarders(port, exports) {
 // hundred million characters need not be copied to be refused.
 const CROSSING_LIMIT = 1 << 16;
 
-// cross carries one argument to the host as it is, when the value can be
-// copied; otherwise as its kind, from which the host builds a stand-in of
-// the same type (its rebuild). The module then judges it as it would on
-// the page.
+// cross carries one argument to the host: as it is when it is a
+// primitive, which the host gets as a copy; otherwise as its kind, from
+// which the host builds a stand-in of the same type (its rebuild). The
+// module then judges it as it would on the page. Only what is not a
+// primitive is wrapped, so a call of strings crosses as strings.
 function cross(v) {
   switch (typeof v) {
     case "string":
-      return { value: v.length > CROSSING_LIMIT ? v.slice(0, CROSSING_LIMIT + 1) : v };
+      return v.length > CROSSING_LIMIT ? v.slice(0, CROSSING_LIMIT + 1) : v;
     case "symbol":
     case "function":
       return { kind: typeof v };
     case "object":
-      if (v === null) return { value: null };
+      if (v === null) return null;
       return isAbortSignal(v) ? { kind: "signal", aborted: v.aborted } : { kind: "object" };
   }
-  return { value: v }; // number, boolean, bigint, undefined
+  return v; // number, boolean, bigint, undefined
 }
 
 // crossOptions reads the options the module reads, once each and in its
 // order, so that a getter or a Proxy trap runs as it would: a throw is
-// carried over and thrown again in the host. An AbortSignal stays on the
+// carried over and thrown again in the host. A key that reads undefined
+// is left out: it reads undefined there too. An AbortSignal stays on the
 // page; its abort is forwarded.
 function crossOptions(options, optionKeys, signals) {
   if (typeof options !== "object" || options === null) return cross(options);
@@ -145,6 +147,7 @@ function crossOptions(options, optionKeys, signals) {
       keys[key] = { threw: String(e && e.message !== undefined ? e.message : e) };
       continue;
     }
+    if (v === undefined) continue;
     if (isAbortSignal(v)) signals.push(v);
     keys[key] = cross(v);
   }

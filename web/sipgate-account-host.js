@@ -132,16 +132,21 @@ export function serve(port) {
 
   // call runs one call with its arguments rebuilt as the page passed them
   // (see the loader's crossing), so the module judges them as it would there.
+  // A call whose options hold no AbortSignal gets no controller.
   async function call({ id, fn, args }) {
-    const controller = new AbortController();
-    controllers.set(id, controller);
+    let controller = null;
+    const control = () => {
+      controller ??= new AbortController();
+      controllers.set(id, controller);
+      return controller;
+    };
     try {
-      const result = await module.functions[fn](...args.map((crossed) => rebuild(crossed, controller)));
+      const result = await module.functions[fn](...args.map((crossed) => rebuild(crossed, control)));
       send({ type: "settled", id, result });
     } catch (e) {
       send({ type: "settled", id, error: errorFacts(e) });
     } finally {
-      controllers.delete(id);
+      if (controller) controllers.delete(id);
     }
   }
 
@@ -216,11 +221,11 @@ const now = () => performance.timeOrigin + performance.now();
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 // rebuild turns a crossed argument back into a value of the kind the page
-// had: the value itself where it could be copied; otherwise a stand-in of
-// the same type; an options object as an object whose keys read as they
-// read there.
-function rebuild(crossed, controller) {
-  if ("value" in crossed) return crossed.value;
+// had: a primitive as it came; otherwise a stand-in of the same type; an
+// options object as an object whose keys read as they read there.
+// control() gives the call's AbortController, made on first use.
+function rebuild(crossed, control) {
+  if (typeof crossed !== "object" || crossed === null) return crossed;
   switch (crossed.kind) {
     case "symbol":
       return Symbol("argument");
@@ -228,16 +233,18 @@ function rebuild(crossed, controller) {
       return function argument() {};
     case "object":
       return {};
-    case "signal":
+    case "signal": {
+      const controller = control();
       if (crossed.aborted) controller.abort();
       return controller.signal;
+    }
     case "options": {
       const options = {};
       for (const [key, inner] of Object.entries(crossed.keys)) {
-        if ("threw" in inner) {
+        if (typeof inner?.threw === "string") {
           Object.defineProperty(options, key, { get() { throw new Error(inner.threw); }, enumerable: true });
         } else {
-          options[key] = rebuild(inner, controller);
+          options[key] = rebuild(inner, control);
         }
       }
       return options;
