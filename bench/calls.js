@@ -18,6 +18,8 @@
   };
   // The floor: bench/minimalclient, on the page's thread with script tags
   // (served under /bench/minimal/ with its brotli copy, like the module).
+  // Each instance below runs a copy of its own (?copy=, see cmd/bench's
+  // copies): no kind's code is kept warm by another kind's calls.
   globalThis.loadMinimal = async () => {
     await new Promise((resolve, reject) => {
       const s = document.createElement("script");
@@ -27,7 +29,7 @@
       document.head.append(s);
     });
     const go = new Go();
-    const { instance } = await WebAssembly.instantiateStreaming(fetch("/bench/minimal/minimal.wasm"), go.importObject);
+    const { instance } = await WebAssembly.instantiateStreaming(fetch("/bench/minimal/minimal.wasm?copy=page"), go.importObject);
     go.run(instance);
   };
   // The floor in a module Worker (bench/minimalclient/worker.js), called
@@ -56,12 +58,12 @@
   // measurement's own noise alone.
   globalThis.loadMinimalWorker = async () => {
     const message = { url: base + "/account", authorization: "Basic " + btoa(user + ":" + pass) };
-    const [send, twin] = [await messageWorker("/bench/minimal/worker.js", message), await messageWorker("/bench/minimal/worker.js", message)];
+    const [send, twin] = [await messageWorker("/bench/minimal/worker.js?copy=floor", message), await messageWorker("/bench/minimal/worker.js?copy=twin", message)];
     globalThis.minimalWorkerCall = () => new Promise(send);
     globalThis.minimalTwinCall = () => new Promise(twin);
   };
   globalThis.loadModuleWorker = async () => {
-    const send = await messageWorker("/bench/minimal/module-worker.js", { user, pass, baseURL: base });
+    const send = await messageWorker("/bench/minimal/module-worker.js?copy=alone", { user, pass, baseURL: base });
     globalThis.moduleWorkerCall = () => new Promise(send);
   };
   globalThis.timeEach = async (fn, n) => {

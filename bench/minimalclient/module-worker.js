@@ -4,7 +4,8 @@
 // module's cost per call into its Go side and the loader's messages.
 await import("./wasm_exec.js");
 const go = new Go();
-const { instance } = await WebAssembly.instantiateStreaming(fetch("/sipgate-account.wasm"), go.importObject);
+// A query on the worker's URL goes on the module's (a copy of its own).
+const { instance } = await WebAssembly.instantiateStreaming(fetch("/sipgate-account.wasm" + location.search), go.importObject);
 go.run(instance);
 self.onmessage = async (e) => {
   const { id, user, pass, baseURL } = e.data;

@@ -259,8 +259,8 @@ func newPages(web, bench, minimal, cacheControl string) (*pages, error) {
 		return nil, err
 	}
 	p := &pages{mux: http.NewServeMux(), reports: make(chan engineReport, 16)}
-	p.mux.Handle("/", site)
-	p.mux.Handle("/bench/minimal/", http.StripPrefix("/bench/minimal", floorSite))
+	p.mux.Handle("/", copies(site))
+	p.mux.Handle("/bench/minimal/", http.StripPrefix("/bench/minimal", copies(floorSite)))
 	p.mux.Handle("GET /bench/engines/", http.StripPrefix("/bench/engines/", http.FileServer(http.Dir(filepath.Join(bench, "engines")))))
 	p.mux.HandleFunc("POST /bench/engines/report", func(w http.ResponseWriter, r *http.Request) {
 		var rep engineReport
