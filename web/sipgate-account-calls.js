@@ -79,7 +79,7 @@ function forwarders(port, exports) {
     const call = pending.get(m.id);
     if (m.type !== "settled" || !call) return;
     pending.delete(m.id);
-    call.done();
+    call.done?.();
     if (m.error) call.reject(callError(m.error));
     else call.resolve(m.result);
   };
@@ -87,7 +87,7 @@ function forwarders(port, exports) {
     e.preventDefault?.();
     for (const [id, call] of pending) {
       pending.delete(id);
-      call.done();
+      call.done?.();
       call.reject(new SipgateError("internal error in the module (please report it): its worker failed", { code: "INTERNAL" }));
     }
   };
@@ -97,9 +97,12 @@ function forwarders(port, exports) {
       const signals = [];
       const crossed = [];
       for (let i = 0; i <= optionsAt; i++) crossed.push(i === optionsAt ? crossOptions(args[i], optionKeys, signals) : cross(args[i]));
-      const onAbort = () => port.postMessage({ type: "abort", id });
-      for (const s of signals) s.addEventListener("abort", onAbort);
-      const done = () => { for (const s of signals) s.removeEventListener("abort", onAbort); };
+      let done = null;
+      if (signals.length > 0) {
+        const onAbort = () => port.postMessage({ type: "abort", id });
+        for (const s of signals) s.addEventListener("abort", onAbort);
+        done = () => { for (const s of signals) s.removeEventListener("abort", onAbort); };
+      }
       pending.set(id, { resolve, reject, done });
       port.postMessage({ type: "call", id, fn: name, args: crossed });
     });
