@@ -6,8 +6,9 @@
 // protocol, one failure path: page and Worker behave alike by construction.
 //
 // It has no imports, so a bundler may bundle it as a worker or copy it as
-// a plain file, and the loader may start it from the checked bytes of its
-// text (load({ integrity })); it is a module either way. In a worker it
+// a plain file, and the loader may start a Worker from its text, with
+// wasm_exec.js's (checked against their pins where load() has them); it is
+// a module either way. In a worker it
 // serves the worker's own port as soon as it runs; on a page it only
 // exports serve(), and registers it for the loader, which adds it as a
 // script element where its bytes are pinned.
@@ -25,6 +26,10 @@
 //   {type: "stats"}                        how large the module's memory is: the tests and the
 //                                          bench read it (a size, no data), which the page
 //                                          cannot read of a Worker otherwise
+// Ahead of the messages, a Worker the loader starts from a blob: holds
+//   globalThis[Symbol.for("sipgate-account.ahead")] = {wasm, integrity}
+// before this file's text: the .wasm's download starts as the Worker runs,
+// not after the start message (its wasm and integrity must match).
 // Messages to the loader:
 //   {type: "progress", received, total}    the module's download so far: bytes received (as
 //                                          unpacked), at most one message every 250 ms; total:
@@ -48,6 +53,9 @@ const EXPORTS = Symbol.for("sipgate-account.exports");
 
 const inWorker = typeof WorkerGlobalScope === "function" && globalThis instanceof WorkerGlobalScope;
 
+// The .wasm's address, given ahead of the start message (see above).
+const AHEAD = Symbol.for("sipgate-account.ahead");
+
 /**
  * Serves the protocol above on port (a worker's global scope or a
  * MessagePort): one Go instance per port.
@@ -57,6 +65,10 @@ export function serve(port) {
   const controllers = new Map(); // call id -> AbortController, while it runs
   let module; // the module's own functions and memory, once it runs
   const send = (m) => port.postMessage(m);
+  // A download started ahead of the start message, taken once.
+  const ahead = globalThis[AHEAD];
+  delete globalThis[AHEAD];
+  let early = ahead ? download(ahead.wasm, ahead.integrity) : null;
 
   // Policy violations seen while starting: a blocked file is told apart
   // from one the network or its server failed. A worker has the policy of
@@ -84,9 +96,14 @@ export function serve(port) {
   // integrity pins the .wasm: the browser refuses other bytes (the loader
   // tells that apart from a network error).
   async function run(wasm, wasmExec, integrity) {
-    // The download starts at once, while wasm_exec.js loads.
-    timeline.fetching = now();
-    const response = fetch(wasm, { integrity: integrity ?? "" }).then((resp) => ({ resp }), (err) => ({ err }));
+    // The download starts at once (or started ahead), while wasm_exec.js
+    // loads.
+    const pin = integrity ?? "";
+    const got = early && early.wasm === wasm && early.integrity === pin ? early : download(wasm, pin);
+    if (early && got !== early) early.response.then(({ resp }) => resp?.body?.cancel());
+    early = null;
+    timeline.fetching = got.at;
+    const response = got.response;
     if (typeof globalThis.Go !== "function") {
       try {
         // Go's wasm_exec.js is a plain script that defines globalThis.Go;
@@ -198,6 +215,12 @@ function counted(resp, send) {
 function downloadOf(url) {
   const e = performance.getEntriesByName(new URL(url).href)[0];
   return e ? { encodedBytes: e.encodedBodySize, decodedBytes: e.decodedBodySize, transferBytes: e.transferSize } : null;
+}
+
+// download asks for the .wasm; its response never rejects: {resp} or {err}.
+function download(wasm, integrity) {
+  const response = fetch(wasm, { integrity }).then((resp) => ({ resp }), (err) => ({ err }));
+  return { wasm, integrity, at: now(), response };
 }
 
 // typeOf is the media type a file is served as, null when it cannot be

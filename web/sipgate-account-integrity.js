@@ -45,8 +45,8 @@ export function checkable(files, file) {
 }
 
 /**
- * The text of a file fetched with its pin: the browser hands it over only
- * if its bytes are the pinned ones.
+ * The text of a file, fetched with its pin where load() has one: the
+ * browser then hands it over only if its bytes are the pinned ones.
  */
 export async function verifiedText(files, file) {
   checkable(files, file);
@@ -55,7 +55,7 @@ export async function verifiedText(files, file) {
   try {
     resp = await fetch(url, { integrity: files.integrity[file] });
   } catch (err) {
-    if (await unlike(url, files.integrity[file])) throw pinError(url, pinnable[file], files.integrity[file]);
+    if (files.integrity[file] && (await unlike(url, files.integrity[file]))) throw pinError(url, pinnable[file], files.integrity[file]);
     throw describe({ stage: file === "wasmExec" ? "runtime" : "host", error: String(err) }, files);
   }
   if (!resp.ok) throw describe({ stage: file === "wasmExec" ? "runtime" : "host", status: resp.status }, files);

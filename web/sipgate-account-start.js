@@ -86,29 +86,33 @@ function workerWays(files) {
     return worker;
   };
   const started = () => URL.revokeObjectURL(blob);
-  // Pinned code runs only from the bytes the browser checked: the host
-  // module and wasm_exec.js fetched with their integrity values, started
-  // together as one blob: module (worker-src must allow blob:).
-  if (pinned(files)) {
-    return [{
-      name: "the Worker from its pinned files",
+  // From its files' text: wasm_exec.js and the host module, fetched by the
+  // page (checked against their pins where load() has them) and started
+  // together as one blob: module, whose first line gives the .wasm's
+  // address, so the Worker asks for it as soon as it runs. Pinned code runs
+  // only from the bytes the browser checked: no other way is tried.
+  const name = "the Worker from its files";
+  const ways = [];
+  if (url || pinned(files)) {
+    ways.push({
+      name,
       url,
       make: async (why) => {
-        const [runtime, host] = await Promise.all([verifiedText(files, "wasmExec"), verifiedText(files, "worker")]);
-        return blobWorker(why, "the Worker from its pinned files", [runtime, "\n", host]);
+        let texts;
+        try {
+          texts = await Promise.all([verifiedText(files, "wasmExec"), verifiedText(files, "worker")]);
+        } catch (err) {
+          if (pinned(files)) throw err;
+          why.lines.push(`${name}: ${err.message}`);
+          return null;
+        }
+        const ahead = JSON.stringify({ wasm: files.wasm.href, integrity: files.integrity.wasm ?? "" });
+        return blobWorker(why, name, [`globalThis[Symbol.for("sipgate-account.ahead")] = ${ahead};\n`, texts[0], "\n", texts[1]]);
       },
-      started,
-    }];
-  }
-  const ways = [];
-  if (url) {
-    ways.push({
-      name: "the Worker from a blob: URL",
-      url,
-      make: (why) => blobWorker(why, "the Worker from a blob: URL", [`import ${JSON.stringify(url.href)};`]),
       started,
     });
   }
+  if (pinned(files)) return ways;
   // By its URL, written as the literal that bundlers recognize and bundle
   // as a worker. A page whose policy is in a <meta> tag does not start it
   // this way: the Worker would not be bound by that policy.
