@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -17,10 +18,11 @@ import (
 	"sipgate-account/internal/webserver"
 )
 
-// TestModuleDownloadedOnce: index.html and embed.html preload the module,
-// so that its download starts with the page; the Worker's own fetch then
-// finds it in the HTTP cache and revalidates it. The module's bytes are
-// sent once per first visit, never twice.
+// TestModuleDownloadedOnce: the Worker asks for the module as soon as it
+// runs, before its start message, and no page preloads it (its 9 MB would
+// pass through the page's thread): index.html, embed.html and the docs'
+// page for another origin. The module's bytes are sent once per first
+// visit, never twice.
 func TestModuleDownloadedOnce(t *testing.T) {
 	site, err := webserver.New(demoSite(webDir))
 	if err != nil {
@@ -38,8 +40,7 @@ func TestModuleDownloadedOnce(t *testing.T) {
 			site.ServeHTTP(w, r)
 			return
 		}
-		// Sent slowly, so that the Worker asks while the preload still
-		// downloads, as on a slow link.
+		// Sent slowly, as on a slow link.
 		rec := &statusRecorder{ResponseWriter: &slowWriter{ResponseWriter: w}, status: 200}
 		mu.Lock()
 		inFlight++
@@ -52,19 +53,36 @@ func TestModuleDownloadedOnce(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer srv.Close()
-	// The docs' page for another origin, with its preload of the module.
+	// The docs' page for another origin.
 	doc, err := os.ReadFile("../docs/embedding.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, rest, _ := strings.Cut(string(doc), "<!-- try-it: embed -->\n```html\n")
 	tryIt, _, _ := strings.Cut(rest, "```\n<!-- end try-it -->")
-	if !strings.Contains(tryIt, `rel="preload"`) {
-		t.Fatal("embedding.md's page for another origin preloads nothing")
+	pages := map[string]string{"embedding.md's page": tryIt}
+	for _, name := range []string{"index.html", "embed.html"} {
+		b, err := os.ReadFile(path.Join(webDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages[name] = string(b)
 	}
+	for name, page := range pages {
+		if regexp.MustCompile(`<link rel="preload"[^>]*` + regexp.QuoteMeta(webserver.WasmFile)).MatchString(page) {
+			t.Errorf("%s preloads the module", name)
+		}
+	}
+	// The same page with the preload embedding.md offers as an option:
+	// the Worker's fetch finds the download in the HTTP cache.
+	preloaded := strings.Replace(tryIt, "<title>", `<link rel="preload" href="http://localhost:8080/`+webserver.WasmFile+`" as="fetch" crossorigin>`+"\n  <title>", 1)
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte(strings.ReplaceAll(tryIt, "http://localhost:8080", srv.URL)))
+		page := tryIt
+		if r.URL.Path == "/my-page-preloaded" {
+			page = preloaded
+		}
+		w.Write([]byte(strings.ReplaceAll(page, "http://localhost:8080", srv.URL)))
 	}))
 	defer other.Close()
 	ready := map[string]string{
@@ -72,7 +90,8 @@ func TestModuleDownloadedOnce(t *testing.T) {
 		srv.URL + "/embed.html": `document.documentElement.dataset.ready === "true"`,
 		other.URL + "/my-page":  `performance.getEntriesByName("sipgate-ready").length > 0 || !!document.querySelector("sipgate-account")?.shadowRoot?.querySelector("button")`,
 	}
-	for _, page := range []string{srv.URL + "/", srv.URL + "/embed.html", other.URL + "/my-page"} {
+	ready[other.URL+"/my-page-preloaded"] = ready[other.URL+"/my-page"]
+	for _, page := range []string{srv.URL + "/", srv.URL + "/embed.html", other.URL + "/my-page", other.URL + "/my-page-preloaded"} {
 		mu.Lock()
 		statuses = nil
 		mu.Unlock()
@@ -94,6 +113,14 @@ func TestModuleDownloadedOnce(t *testing.T) {
 			t.Errorf("%s: the lookup gave %q", page, got)
 		}
 		thread, _ := runJS(tab, `document.documentElement.dataset.thread || "worker"`)
+		// The Worker asked for the module as it ran, ahead of its start
+		// message.
+		if order, _ := runJS(tab, `(() => {
+			const t = performance.getEntriesByName("sipgate-compiled")[0].detail.timeline;
+			return t.fetching <= t.started ? "ahead" : "after the start message";
+		})()`); order != "ahead" {
+			t.Errorf("%s: the Worker asked for the module %s", page, order)
+		}
 		mu.Lock()
 		for inFlight > 0 {
 			done.Wait()
