@@ -8,10 +8,9 @@
 // It has no imports, so a bundler may bundle it as a worker or copy it as
 // a plain file, and the loader may start a Worker from its text, with
 // wasm_exec.js's (checked against their pins where load() has them); it is
-// a module either way. In a worker it
-// serves the worker's own port as soon as it runs; on a page it only
-// exports serve(), and registers it for the loader, which adds it as a
-// script element where its bytes are pinned.
+// a module either way. In a worker it serves the worker's own port as soon
+// as it runs; on a page it only exports serve(), and registers it for the
+// loader, which adds it as a script element where its bytes are pinned.
 //
 // This file only carries values across and reports facts: the module's
 // rules and words stay in Go, the loader's words in the loader.
