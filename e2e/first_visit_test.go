@@ -73,16 +73,9 @@ func TestModuleDownloadedOnce(t *testing.T) {
 			t.Errorf("%s preloads the module", name)
 		}
 	}
-	// The same page with the preload embedding.md offers as an option:
-	// the Worker's fetch finds the download in the HTTP cache.
-	preloaded := strings.Replace(tryIt, "<title>", `<link rel="preload" href="http://localhost:8080/`+webserver.WasmFile+`" as="fetch" crossorigin>`+"\n  <title>", 1)
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		page := tryIt
-		if r.URL.Path == "/my-page-preloaded" {
-			page = preloaded
-		}
-		w.Write([]byte(strings.ReplaceAll(page, "http://localhost:8080", srv.URL)))
+		w.Write([]byte(strings.ReplaceAll(tryIt, "http://localhost:8080", srv.URL)))
 	}))
 	defer other.Close()
 	ready := map[string]string{
@@ -90,8 +83,7 @@ func TestModuleDownloadedOnce(t *testing.T) {
 		srv.URL + "/embed.html": `document.documentElement.dataset.ready === "true"`,
 		other.URL + "/my-page":  `performance.getEntriesByName("sipgate-ready").length > 0 || !!document.querySelector("sipgate-account")?.shadowRoot?.querySelector("button")`,
 	}
-	ready[other.URL+"/my-page-preloaded"] = ready[other.URL+"/my-page"]
-	for _, page := range []string{srv.URL + "/", srv.URL + "/embed.html", other.URL + "/my-page", other.URL + "/my-page-preloaded"} {
+	for _, page := range []string{srv.URL + "/", srv.URL + "/embed.html", other.URL + "/my-page"} {
 		mu.Lock()
 		statuses = nil
 		mu.Unlock()

@@ -177,3 +177,29 @@ func linkVisits(chromium context.Context, oursServer, keptServer *counted, ours,
 	l.WarmRevalidatedMs, l.WarmKeptMs = median(warmRevalidated), median(warmKept)
 	return nil
 }
+
+// firstVisits is the median first answer of first visits of url, each in
+// a fresh browser context, and what the last one asked of server.
+func firstVisits(chromium context.Context, server *counted, url, answered string, loads int) (ms float64, requests, bytes int, err error) {
+	mark, err := answeredScript(answered)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	var all []float64
+	for i := 0; i < loads; i++ {
+		tab, cancel := chromedp.NewContext(chromium, chromedp.WithNewBrowserContext())
+		err := chromedp.Do(tab, noNetworkRecording(), mark)
+		server.reset()
+		var m float64
+		if err == nil {
+			m, err = firstAnswer(tab, url)
+		}
+		requests, bytes = int(server.requests.Load()), int(server.bytes.Load())
+		cancel()
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		all = append(all, m)
+	}
+	return median(all), requests, bytes, nil
+}

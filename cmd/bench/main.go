@@ -95,7 +95,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	keptOrigin := httptest.NewServer(keptSrv)
 	defer keptOrigin.Close()
 
-	chromium, cancel, err := browser.Start()
+	// The emulated link's HTTP/2 server has a certificate of its own.
+	chromium, cancel, err := browser.Start(chromedp.Flag("ignore-certificate-errors", true))
 	if err != nil {
 		return fmt.Errorf("headless Chromium cannot run: %w", err)
 	}
@@ -162,6 +163,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := linkVisits(chromium, slowCount, slowKeptCount, slow.URL+"/", slow.URL+"/bench/plain/", slowKept.URL+"/",
 		filepath.Join(*benchDir, "answered.js"), *linkLoads, &f.Link); err != nil {
 		return fmt.Errorf("emulated link: %w", err)
+	}
+	slowHTTP2Count := &counted{next: newLink(pages.mux, f.Link.DownMbps, rtt)}
+	slowHTTP2 := httptest.NewUnstartedServer(slowHTTP2Count)
+	slowHTTP2.EnableHTTP2 = true
+	slowHTTP2.StartTLS()
+	defer slowHTTP2.Close()
+	if f.Link.OursHTTP2Ms, f.Link.HTTP2Requests, f.Link.HTTP2Bytes, err = firstVisits(chromium, slowHTTP2Count, slowHTTP2.URL+"/", filepath.Join(*benchDir, "answered.js"), *linkLoads); err != nil {
+		return fmt.Errorf("emulated link, HTTP/2: %w", err)
 	}
 
 	if err := proxies(ctx, &f.Proxy, filepath.Join(*benchDir, "plainworker", "worker.mjs")); err != nil {
